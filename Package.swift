@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Arrows point down only: Core imports nothing of ours; Imaging never touches the database;
+// SQL lives in migrations/ and in the Database (and later Queue) targets.
+let package = Package(
+    name: "illuminati",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "illuminati", targets: ["Coordinator"]),
+        .executable(name: "illuminati-worker", targets: ["Worker"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries (shim headers only).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // libpng's classic API needs setjmp, which Swift cannot call; the simplified API
+        // converts 16-bit samples when a gAMA/sRGB chunk is present.
+        .target(name: "CPNGShim", dependencies: ["CPNG"]),
+
+        // Experiment model, manifest, plate geometry, stitch helpers, tile grid: pure, no I/O.
+        .target(name: "IlluminatiCore"),
+        // Pixels: readers, writers, encoders.
+        .target(name: "IlluminatiImaging",
+                dependencies: ["IlluminatiCore", "CTIFF", "CPNGShim", "CTurboJPEG"]),
+        // Synthetic fluorescence plates for demos, tests and benchmarks.
+        .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
+        // libpq connection, migrations, embedded cluster, experiment persistence.
+        .target(name: "IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+                exclude: ["Queries"],
+                plugins: ["EmbedSQL"]),
+
+        .executableTarget(name: "Coordinator", dependencies: [
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "Worker", dependencies: [
+            "IlluminatiCore", "IlluminatiDatabase",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Build tool: turns migrations/*.sql and a target's Queries/*.sql into Swift constants,
+        // so an installed binary carries its schema and statements.
+        .executableTarget(name: "SQLEmbedder"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
+
+        // Throwaway PostgreSQL clusters, temporary folders and process helpers for tests.
+        .target(name: "IlluminatiTestSupport",
+                dependencies: ["IlluminatiDatabase", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
+        .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
+        .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
+        .testTarget(name: "IlluminatiDatabaseTests",
+                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport"]),
+        .testTarget(name: "CommandLineTests",
+                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample"]),
+    ]
+)

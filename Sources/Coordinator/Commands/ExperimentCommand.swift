@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import IlluminatiCore
+import IlluminatiDatabase
+
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment", abstract: "Register, list, show and delete experiments.",
+        subcommands: [Create.self, List.self, Show.self, Delete.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an experiment from a manifest (CSV or JSON, one row per site image).",
+            discussion: "Every row and every image header is checked first; any problem is reported with its line number and nothing is written.")
+
+        @Argument(help: "Experiment name (letters, digits, . _ -).") var name: String
+        @Option(name: .long, help: ArgumentHelp("Manifest file (.csv or .json).", valueName: "file")) var manifest: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.withDatabase { session in
+                let store = ExperimentStore(session.connection)
+                let (experiment, layout) = try CreateExperiment(logger: global.logger).run(name: name, manifest: manifest, store: store)
+                print("created experiment \(experiment.name): \(ExperimentText.counts(experiment))")
+                print("pyramid \(layout.size.height)×\(layout.size.width) px, \(layout.pyramid.depth) levels")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List experiments.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.withDatabase { session in
+                let experiments = try ExperimentStore(session.connection).list()
+                guard !experiments.isEmpty else { print("no experiments"); return }
+                let header = ["NAME", "PLATES", "WELLS", "SITES", "CHANNELS", "IMAGES", "PYRAMID (H×W, LEVELS)", "CREATED"]
+                let rows = experiments.map { e in
+                    [e.name, "\(e.plates)", "\(e.wells)", "\(e.sites)", "\(e.channels)", "\(e.images)",
+                     "\(e.pyramidSize.height)×\(e.pyramidSize.width), \(e.pyramidDepth)", String(e.createdAt.prefix(19))]
+                }
+                print(ExperimentText.table([header] + rows))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an experiment and its plate geometry.")
+        @Argument(help: "Experiment name.") var name: String
+        @Flag(name: .long, help: "Print the geometry as JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.withDatabase { session in
+                let stored = try ExperimentStore(session.connection).load(name)
+                let layout = try PlateLayout(stored.experiment.layoutSpec)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try encoder.encode(GeometryDocument(stored, layout: layout)), as: UTF8.self))
+                } else {
+                    print(ExperimentText.summary(stored, layout: layout))
+                }
+            }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an experiment's record from the database (image files are not touched).")
+        @Argument(help: "Experiment name.") var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try global.withDatabase { session in
+                guard try ExperimentStore(session.connection).delete(name) else { throw ExperimentStoreError.notFound(name) }
+                print("deleted experiment \(name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import IlluminatiDatabase
+
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending database migrations (also done automatically on start).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.withDatabase(migrate: false) { session in
+            let outcome = try Migrator().migrate(session.connection)
+            for migration in outcome.applied {
+                print("applied \(String(format: "%03d", migration.version)) \(migration.name)")
+            }
+            print("schema version \(outcome.current)" + (outcome.applied.isEmpty ? " (up to date)" : ""))
+        }
+    }
+}

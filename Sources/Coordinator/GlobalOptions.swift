@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import IlluminatiDatabase
+import Logging
+
+/// Options every database-using command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "PostgreSQL connection URL or libpq string (default: DATABASE_URL, then PG* variables, then a private cluster).",
+        valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the private cluster and demo data.", valueName: "dir"))
+    var stateDir: String = ".illuminati"
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level \(logLevel)")
+        }
+    }
+
+    var logger: Logger {
+        LogSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
+        return Logger(label: "illuminati")
+    }
+
+    var databaseTarget: DatabaseTarget {
+        DatabaseTarget.resolve(databaseURL: databaseURL, stateDirectory: stateDir,
+                               environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Opens the database (starting the private cluster if that is the target), applies
+    /// pending migrations, runs `body`, and releases the cluster afterwards (an interrupt
+    /// releases it too: see InterruptionGuard).
+    func withDatabase<T>(migrate: Bool = true, _ body: (DatabaseSession) throws -> T) throws -> T {
+        let session = try DatabaseSession.open(databaseTarget, migrate: migrate, logger: logger)
+        defer { session.close() }
+        return try body(session)
+    }
+}
+
+enum LogSetup {
+    nonisolated(unsafe) private static var bootstrapped = false
+    private static let lock = NSLock()
+
+    static func bootstrapOnce(level: Logger.Level) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !bootstrapped else { return }
+        bootstrapped = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

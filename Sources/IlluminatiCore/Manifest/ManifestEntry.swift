@@ -1,0 +1,158 @@
+/// One image file of a manifest, its values checked and typed.
+public struct ManifestEntry: Sendable, Equatable {
+    public enum Position: Sendable, Equatable {
+        /// Zero-based row and column in the well's site grid.
+        case grid(y: Int, x: Int)
+        /// Microscope stage coordinates; the grid is worked out per well.
+        case stage(StagePosition)
+    }
+
+    public var line: Int
+    /// Absolute path (a relative path in the manifest is relative to the manifest's folder).
+    public var path: String
+    public var plate: String
+    public var well: WellName
+    public var position: Position
+    public var channel: String
+    public var cycle: Int
+    public var tpoint: Int
+    public var zplane: Int
+    public var shift: PixelOffset?
+}
+
+/// The manifest format: one row per 2-D site image.
+///
+/// | column | required | meaning |
+/// |---|---|---|
+/// | path | yes | image file (TIFF or PNG), relative to the manifest's folder or absolute |
+/// | plate | yes | plate name |
+/// | well | yes | `A01` … `P24` |
+/// | site_y, site_x | one pair | zero-based site row and column in the well |
+/// | stage_y, stage_x | one pair | stage position (any unit, y downwards) instead of site_y/site_x |
+/// | channel | yes | channel name (letters, digits, `._+-`) |
+/// | cycle, tpoint, zplane | no (0) | zero-based indices |
+/// | shift_y, shift_x | no | this site's shift in this cycle, pixels: the image shows scene(r + y, c + x) |
+public enum Manifest {
+    public static let requiredColumns = ["path", "plate", "well", "channel"]
+    public static let optionalColumns = ["site_y", "site_x", "stage_y", "stage_x", "cycle", "tpoint", "zplane", "shift_y", "shift_x"]
+
+    /// Parses and checks every row; returns the good entries and every problem found.
+    public static func entries(text: String, format: ManifestFormat, directory: String)
+        -> (entries: [ManifestEntry], problems: [ManifestProblem])
+    {
+        let (records, readProblems) = format == .csv ? CSVReader.records(text) : JSONReader.records(text)
+        var problems = readProblems
+        if records.isEmpty && problems.isEmpty { problems.append(ManifestProblem(line: 0, "the manifest lists no images")) }
+        let known = Set(requiredColumns + optionalColumns)
+        let present = records.reduce(into: Set<String>()) { $0.formUnion($1.fields.keys) }
+        let unknown = present.subtracting(known).sorted()
+        if !unknown.isEmpty {
+            problems.append(ManifestProblem(line: format == .csv ? 1 : 0,
+                "unknown column\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (known: \((requiredColumns + optionalColumns).joined(separator: ", ")))"))
+        }
+        let absent = requiredColumns.filter { !present.contains($0) }
+        let hasGrid = present.contains("site_y") || present.contains("site_x")
+        let hasStage = present.contains("stage_y") || present.contains("stage_x")
+        if !records.isEmpty && (!absent.isEmpty || (!hasGrid && !hasStage)) {
+            var missing = absent
+            if !hasGrid && !hasStage { missing.append("site_y and site_x (or stage_y and stage_x)") }
+            problems.append(ManifestProblem(line: format == .csv ? 1 : 0, "missing column\(missing.count > 1 ? "s" : ""): \(missing.joined(separator: ", "))"))
+            return ([], problems)
+        }
+        var entries: [ManifestEntry] = []
+        for record in records {
+            var rowProblems: [String] = []
+            if let entry = entry(record, directory: directory, problems: &rowProblems) { entries.append(entry) }
+            problems += rowProblems.map { ManifestProblem(line: record.line, $0) }
+        }
+        return (entries, problems.sorted())
+    }
+
+    static func entry(_ record: ManifestRecord, directory: String, problems: inout [String]) -> ManifestEntry? {
+        let fields = record.fields
+        let before = problems.count
+        func required(_ column: String) -> String? {
+            guard let value = fields[column] else { problems.append("no value for \(column)"); return nil }
+            return value
+        }
+        func integer(_ column: String, default fallback: Int?, allowNegative: Bool = false) -> Int? {
+            guard let text = fields[column] else {
+                if fallback == nil { problems.append("no value for \(column)") }
+                return fallback
+            }
+            guard let value = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }) else {
+                problems.append("\(column) must be a whole number, not \"\(text)\"")
+                return nil
+            }
+            if value < 0 && !allowNegative { problems.append("\(column) must not be negative (\(value))"); return nil }
+            return value
+        }
+        func decimal(_ column: String) -> Double? {
+            guard let text = fields[column] else { problems.append("no value for \(column)"); return nil }
+            guard let value = Double(text), value.isFinite else {
+                problems.append("\(column) must be a number, not \"\(text)\"")
+                return nil
+            }
+            return value
+        }
+
+        let path = required("path")
+        let plate = required("plate")
+        if let plate, plate.count > 200 || plate.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems.append("plate name must be at most 200 printable characters")
+        }
+        var well: WellName?
+        if let text = required("well") {
+            well = WellName(text)
+            if well == nil {
+                problems.append("bad well name \"\(text)\" (expected a row letter A–P and a two-digit column 01–24, e.g. A01)")
+            }
+        }
+        let channel = required("channel")
+        if let channel, !isValidChannelName(channel) {
+            problems.append("bad channel name \"\(channel)\" (letters, digits and . _ + - only, at most 64, starting with a letter or digit)")
+        }
+        var position: ManifestEntry.Position?
+        if fields["site_y"] != nil || fields["site_x"] != nil {
+            if let y = integer("site_y", default: nil), let x = integer("site_x", default: nil) { position = .grid(y: y, x: x) }
+        } else if fields["stage_y"] != nil || fields["stage_x"] != nil {
+            if let y = decimal("stage_y"), let x = decimal("stage_x") { position = .stage(StagePosition(y: y, x: x)) }
+        } else {
+            problems.append("no site position: give site_y and site_x, or stage_y and stage_x")
+        }
+        let cycle = integer("cycle", default: 0)
+        let tpoint = integer("tpoint", default: 0)
+        let zplane = integer("zplane", default: 0)
+        var shift: PixelOffset?
+        if fields["shift_y"] != nil || fields["shift_x"] != nil {
+            if let y = integer("shift_y", default: nil, allowNegative: true), let x = integer("shift_x", default: nil, allowNegative: true) {
+                shift = PixelOffset(y: y, x: x)
+            }
+        }
+        guard problems.count == before, let path, let plate, let well, let channel, let position,
+              let cycle, let tpoint, let zplane else { return nil }
+        return ManifestEntry(line: record.line, path: resolvePath(path, relativeTo: directory), plate: plate, well: well,
+                             position: position, channel: channel, cycle: cycle, tpoint: tpoint, zplane: zplane, shift: shift)
+    }
+
+    public static func isValidChannelName(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard !scalars.isEmpty, scalars.count <= 64 else { return false }
+        func plain(_ s: Unicode.Scalar) -> Bool {
+            s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s))
+        }
+        return plain(scalars[0]) && scalars.allSatisfy { plain($0) || $0 == "." || $0 == "_" || $0 == "+" || $0 == "-" }
+    }
+
+    /// `path` made absolute against `directory`, with `.` and `..` components removed.
+    public static func resolvePath(_ path: String, relativeTo directory: String) -> String {
+        let joined = path.hasPrefix("/") ? path : directory + "/" + path
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

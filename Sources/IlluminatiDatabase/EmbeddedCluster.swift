@@ -1,0 +1,260 @@
+import Foundation
+import Logging
+
+/// A private PostgreSQL cluster under the state folder, for running with no database
+/// configured: created on first use (initdb), started on demand (socket only, no TCP), and
+/// stopped by the last process that used it. When running as root the server runs as the
+/// `postgres` system user, because initdb refuses root.
+public final class EmbeddedCluster: @unchecked Sendable {
+    public let stateDirectory: String
+    public let databaseName: String
+    /// Where data, lock files and logs live: `<state>/postgres`, or, when the postgres user
+    /// cannot reach the state folder, a folder under /var/tmp that `<state>/postgres` links to.
+    public private(set) var root: String
+    public private(set) var socketDirectory: String
+    public var dataDirectory: String { root + "/data" }
+    public var serverLog: String { dataDirectory + "/server.log" }
+    public let port = 5432
+
+    private let binDirectory: String
+    private let logger: Logger
+    private var userLock: Int32 = -1
+
+    private static let serverUser = "postgres"
+    private var isRoot: Bool { getuid() == 0 }
+
+    public init(stateDirectory: String, databaseName: String = "illuminati",
+                logger: Logger = Logger(label: "illuminati.cluster")) throws {
+        self.stateDirectory = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
+        self.databaseName = databaseName
+        self.logger = logger
+        self.binDirectory = try Self.findBinDirectory()
+        self.root = self.stateDirectory + "/postgres"
+        self.socketDirectory = root + "/run"
+        resolvePaths()
+    }
+
+    /// Follows `<state>/postgres` if it links elsewhere, and moves the socket to /tmp when
+    /// its path would be too long (Unix socket paths are limited to 107 bytes).
+    private func resolvePaths() {
+        let link = stateDirectory + "/postgres"
+        root = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? link
+        socketDirectory = root + "/run"
+        if (socketDirectory + "/.s.PGSQL.\(port)").utf8.count > 100 {
+            socketDirectory = "/tmp/illuminati-\(Self.shortHash(stateDirectory))"
+        }
+    }
+
+    /// libpq connection string for the cluster's database.
+    public var conninfo: String { conninfo(database: databaseName) }
+
+    public func conninfo(database: String) -> String {
+        "host=\(socketDirectory) port=\(port) user=\(Self.serverUser) dbname=\(database)"
+    }
+
+    /// Creates the cluster if needed, starts it if it is not running, creates the database,
+    /// and registers this process as a user until `release()`.
+    public func start() throws {
+        try prepareDirectories()
+        try withFileLock(root + "/setup.lock") {
+            // Registered as a user before looking at the server, so that a process leaving at
+            // this moment cannot stop the server we are about to use.
+            if userLock < 0 {
+                userLock = open(root + "/users.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard userLock >= 0, flock(userLock, LOCK_SH) == 0 else {
+                    throw DatabaseError.clusterFailed("cannot lock \(root)/users.lock: \(String(cString: strerror(errno)))")
+                }
+                Self.active.insert(self)
+            }
+            if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") { try initialise() }
+            if try !isRunning() { try launch() }
+            try createDatabaseIfMissing()
+        }
+    }
+
+    /// Ends this process's use; if no other process uses the cluster, stops the server.
+    public func release() {
+        guard userLock >= 0 else { return }
+        Self.active.remove(self)
+        _ = try? withFileLock(root + "/setup.lock") {
+            defer { close(userLock); userLock = -1 }
+            // Converting to exclusive fails while another process holds its shared lock.
+            guard flock(userLock, LOCK_EX | LOCK_NB) == 0 else {
+                logger.debug("private PostgreSQL still in use by another process; leaving it running")
+                return
+            }
+            do { try stop() } catch { logger.warning("\(error)") }
+        }
+    }
+
+    /// Releases every cluster this process uses; for interrupt handlers.
+    public static func releaseAll() {
+        for cluster in active.all() { cluster.release() }
+    }
+
+    private static let active = ActiveClusters()
+
+    private final class ActiveClusters: @unchecked Sendable {
+        private let lock = NSLock()
+        private var clusters: [ObjectIdentifier: EmbeddedCluster] = [:]
+        func insert(_ cluster: EmbeddedCluster) { lock.lock(); clusters[ObjectIdentifier(cluster)] = cluster; lock.unlock() }
+        func remove(_ cluster: EmbeddedCluster) { lock.lock(); clusters[ObjectIdentifier(cluster)] = nil; lock.unlock() }
+        func all() -> [EmbeddedCluster] { lock.lock(); defer { lock.unlock() }; return Array(clusters.values) }
+    }
+
+    /// Stops the server if it runs (fast shutdown: sessions are ended, data is safe).
+    public func stop() throws {
+        guard try isRunning() else { return }
+        let outcome = try ProcessRunner.run(binDirectory + "/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
+                                            as: Self.serverUser, outputFile: root + "/pg_ctl.out")
+        guard outcome.succeeded else { throw DatabaseError.clusterFailed("pg_ctl stop failed: \(outcome.output)") }
+        logger.info("stopped private PostgreSQL", metadata: ["data": "\(dataDirectory)"])
+    }
+
+    public func isRunning() throws -> Bool {
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") else { return false }
+        let outcome = try ProcessRunner.run(binDirectory + "/pg_ctl", ["status", "-D", dataDirectory],
+                                            as: Self.serverUser, outputFile: root + "/pg_ctl.out")
+        return outcome.status == 0
+    }
+
+    // MARK: - Steps
+
+    private func prepareDirectories() throws {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw DatabaseError.clusterFailed("cannot create the state folder \(stateDirectory): \(error.localizedDescription)")
+        }
+        let root = stateDirectory + "/postgres"
+        if !fileManager.fileExists(atPath: root) {
+            try makeServerDirectory(root)
+            if isRoot && !serverUserCanWrite(root) {
+                // A state folder under a private home (e.g. /root) is not reachable by the
+                // postgres user: keep the cluster in /var/tmp and link it from the state folder.
+                try? fileManager.removeItem(atPath: root)
+                let elsewhere = "/var/tmp/illuminati-postgres-\(Self.shortHash(stateDirectory))"
+                try makeServerDirectory(elsewhere)
+                try fileManager.createSymbolicLink(atPath: root, withDestinationPath: elsewhere)
+            }
+        }
+        resolvePaths()
+        try makeServerDirectory(socketDirectory, mode: 0o755)
+        if isRoot && !serverUserCanWrite(root) {
+            throw DatabaseError.clusterFailed("the postgres user cannot write \(root); choose another --state-dir")
+        }
+    }
+
+    private func initialise() throws {
+        logger.info("creating private PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
+        let outcome = try ProcessRunner.run(
+            binDirectory + "/initdb",
+            ["-D", dataDirectory, "-U", Self.serverUser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+            as: Self.serverUser, outputFile: root + "/initdb.out")
+        guard outcome.succeeded else {
+            throw DatabaseError.clusterFailed("initdb failed: \(outcome.output.split(separator: "\n").suffix(3).joined(separator: "; "))")
+        }
+    }
+
+    private func launch() throws {
+        logger.info("starting private PostgreSQL", metadata: ["socket": "\(socketDirectory)"])
+        let options = "-k \(socketDirectory) -p \(port) -c listen_addresses=''"
+        let outcome = try ProcessRunner.run(
+            binDirectory + "/pg_ctl", ["start", "-D", dataDirectory, "-l", serverLog, "-w", "-t", "60", "-o", options],
+            as: Self.serverUser, newSession: true, outputFile: root + "/pg_ctl.out")
+        guard outcome.succeeded else {
+            let tail = (try? String(contentsOfFile: serverLog, encoding: .utf8))?
+                .split(separator: "\n").suffix(3).joined(separator: "; ") ?? ""
+            throw DatabaseError.clusterFailed("pg_ctl start failed: \(outcome.output) \(tail)")
+        }
+    }
+
+    private func createDatabaseIfMissing() throws {
+        let connection = try connectWithRetry(database: "postgres")
+        let exists = try connection.run(Statements.named("DatabaseExists"), [databaseName])
+        if exists.rows.isEmpty {
+            // CREATE DATABASE takes no parameters; the name is checked to be a plain identifier.
+            guard databaseName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw DatabaseError.clusterFailed("invalid database name \(databaseName)")
+            }
+            try connection.execute("CREATE DATABASE \(databaseName)", name: "CREATE DATABASE")
+        }
+    }
+
+    private func connectWithRetry(database: String) throws -> DatabaseConnection {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabaseConnection(conninfo: conninfo(database: database))
+            } catch let error as DatabaseError {
+                // The server may still be finishing start-up (started by another process).
+                attempt += 1
+                if attempt >= 50 { throw error }
+                usleep(100_000)
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func makeServerDirectory(_ path: String, mode: Int = 0o700) throws {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            if isRoot {
+                guard let user = getpwnam(Self.serverUser) else {
+                    throw DatabaseError.clusterFailed("running as root needs the '\(Self.serverUser)' system user (from the postgresql package)")
+                }
+                guard chown(path, user.pointee.pw_uid, user.pointee.pw_gid) == 0 else {
+                    throw DatabaseError.clusterFailed("cannot chown \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            chmod(path, mode_t(mode))
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw DatabaseError.clusterFailed("cannot create \(path): \(error.localizedDescription)")
+        }
+    }
+
+    private func serverUserCanWrite(_ path: String) -> Bool {
+        let probe = try? ProcessRunner.run("/usr/bin/test", ["-w", path, "-a", "-x", path], as: Self.serverUser,
+                                           outputFile: nil)
+        return probe?.succeeded ?? false
+    }
+
+    private func withFileLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseError.clusterFailed("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            throw DatabaseError.clusterFailed("cannot lock \(path): \(String(cString: strerror(errno)))")
+        }
+        return try body()
+    }
+
+    static func shortHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(String(hash, radix: 16).prefix(12))
+    }
+
+    /// initdb and pg_ctl: `ILLUMINATI_PG_BINDIR`, else the newest /usr/lib/postgresql/N/bin.
+    static func findBinDirectory() throws -> String {
+        let fileManager = FileManager.default
+        if let configured = ProcessInfo.processInfo.environment["ILLUMINATI_PG_BINDIR"], !configured.isEmpty {
+            return configured
+        }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? fileManager.contentsOfDirectory(atPath: base)) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        for version in versions where fileManager.isExecutableFile(atPath: "\(base)/\(version)/bin/initdb") {
+            return "\(base)/\(version)/bin"
+        }
+        throw DatabaseError.clusterFailed(
+            "PostgreSQL server programs (initdb, pg_ctl) not found; install the postgresql package, set ILLUMINATI_PG_BINDIR, or set DATABASE_URL")
+    }
+}

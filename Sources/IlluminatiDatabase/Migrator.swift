@@ -1,0 +1,74 @@
+import Foundation
+
+/// One numbered schema change from `migrations/NNN_name.sql`.
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
+    /// FNV-1a of the text: detects a migration edited after it was applied.
+    public var checksum: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in sql.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// The migrations embedded in this binary, in version order.
+    public static let embedded: [Migration] = EmbeddedSQL.migrations.compactMap { file in
+        let digits = file.name.prefix { $0.isNumber }
+        guard let version = Int(digits), version > 0 else { return nil }
+        let name = String(file.name.dropFirst(digits.count).drop { $0 == "_" }.dropLast(".sql".count))
+        return Migration(version: version, name: name, sql: file.text)
+    }.sorted { $0.version < $1.version }
+}
+
+/// Applies migrations in order, each in its own transaction together with its record in
+/// `schema_migrations`. A session advisory lock serialises concurrent runners, so two
+/// processes starting at once apply each migration exactly once.
+public struct Migrator: Sendable {
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration] = Migration.embedded) {
+        self.migrations = migrations
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var applied: [Migration]
+        public var current: Int
+    }
+
+    @discardableResult
+    public func migrate(_ connection: DatabaseConnection) throws -> Outcome {
+        let versions = migrations.map(\.version)
+        precondition(Set(versions).count == versions.count, "two migrations share a version number")
+        try connection.run(Statements.named("MigrationsLock"))
+        defer { _ = try? connection.run(Statements.named("MigrationsUnlock")) }
+        try connection.run(Statements.named("MigrationsTableCreate"))
+        var recorded: [Int: String] = [:]
+        for row in try connection.run(Statements.named("MigrationsApplied")).rows {
+            recorded[try row.int("version")] = try row.string("checksum")
+        }
+        var applied: [Migration] = []
+        for migration in migrations {
+            if let checksum = recorded[migration.version] {
+                guard checksum == migration.checksum else {
+                    throw DatabaseError.migrationChanged(version: migration.version, name: migration.name)
+                }
+                continue
+            }
+            try connection.transaction { connection in
+                try connection.executeScript(migration.sql, name: "migration \(migration.version) \(migration.name)")
+                try connection.run(Statements.named("MigrationRecord"),
+                                   [migration.version, migration.name, migration.checksum])
+            }
+            applied.append(migration)
+        }
+        return Outcome(applied: applied, current: max(versions.max() ?? 0, recorded.keys.max() ?? 0))
+    }
+}

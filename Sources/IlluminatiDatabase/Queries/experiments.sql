@@ -1,0 +1,115 @@
+-- Experiments and their model. Bulk inserts take parallel arrays and unnest them, so an
+-- experiment of any size is written in a fixed number of statements.
+
+-- name: ExperimentInsert :one
+INSERT INTO experiments (name, plate_format, site_height, site_width, bit_depth, tile_size,
+                         zoom_factor, well_spacer, plate_spacer, vertical_site_displacement,
+                         horizontal_site_displacement, pyramid_height, pyramid_width,
+                         pyramid_depth, manifest_path)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+RETURNING id;
+
+-- name: PlatesInsert :many
+INSERT INTO plates (experiment_id, ordinal, name)
+SELECT $1, p.ordinal, p.name FROM unnest($2::integer[], $3::text[]) AS p (ordinal, name)
+RETURNING id, ordinal;
+
+-- name: WellsInsert :many
+INSERT INTO wells (plate_id, name, row, col)
+SELECT w.plate_id, w.name, w.row, w.col
+FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::integer[]) AS w (plate_id, name, row, col)
+RETURNING id, plate_id, name;
+
+-- name: SitesInsert :many
+INSERT INTO sites (well_id, y, x, stage_y, stage_x)
+SELECT s.well_id, s.y, s.x, s.stage_y, s.stage_x
+FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::double precision[], $5::double precision[])
+     AS s (well_id, y, x, stage_y, stage_x)
+RETURNING id, well_id, y, x;
+
+-- name: ChannelsInsert :many
+INSERT INTO channels (experiment_id, ordinal, name, bit_depth)
+SELECT $1, c.ordinal, c.name, c.bit_depth
+FROM unnest($2::integer[], $3::text[], $4::integer[]) AS c (ordinal, name, bit_depth)
+RETURNING id, ordinal;
+
+-- name: CyclesInsert :many
+INSERT INTO cycles (experiment_id, index)
+SELECT $1, c.index FROM unnest($2::integer[]) AS c (index)
+RETURNING id, index;
+
+-- name: ImageFilesInsert :exec
+INSERT INTO image_files (experiment_id, site_id, channel_id, cycle_id, tpoint, zplane, path, manifest_line)
+SELECT $1, f.site_id, f.channel_id, f.cycle_id, f.tpoint, f.zplane, f.path, f.manifest_line
+FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], $7::text[], $8::integer[])
+     AS f (site_id, channel_id, cycle_id, tpoint, zplane, path, manifest_line);
+
+-- name: SiteShiftsInsert :exec
+INSERT INTO site_shifts (site_id, cycle_id, y, x)
+SELECT s.site_id, s.cycle_id, s.y, s.x
+FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::integer[]) AS s (site_id, cycle_id, y, x);
+
+-- name: ChannelLayersInsert :exec
+INSERT INTO channel_layers (experiment_id, channel_id, cycle_id, tpoint, zplane, name)
+SELECT $1, l.channel_id, l.cycle_id, l.tpoint, l.zplane, l.name
+FROM unnest($2::bigint[], $3::bigint[], $4::integer[], $5::integer[], $6::text[])
+     AS l (channel_id, cycle_id, tpoint, zplane, name);
+
+-- name: ExperimentList :many
+SELECT e.id, e.name, e.created_at::text AS created_at,
+       (SELECT count(*) FROM plates p WHERE p.experiment_id = e.id) AS plates,
+       (SELECT count(*) FROM wells w JOIN plates p ON p.id = w.plate_id WHERE p.experiment_id = e.id) AS wells,
+       (SELECT count(*) FROM sites s JOIN wells w ON w.id = s.well_id JOIN plates p ON p.id = w.plate_id
+         WHERE p.experiment_id = e.id) AS sites,
+       (SELECT count(*) FROM channels c WHERE c.experiment_id = e.id) AS channels,
+       (SELECT count(*) FROM image_files f WHERE f.experiment_id = e.id) AS images,
+       e.pyramid_height, e.pyramid_width, e.pyramid_depth
+FROM experiments e
+ORDER BY e.name;
+
+-- name: ExperimentGetByName :one
+SELECT id, name, plate_format, site_height, site_width, bit_depth, tile_size, zoom_factor,
+       well_spacer, plate_spacer, vertical_site_displacement, horizontal_site_displacement,
+       pyramid_height, pyramid_width, pyramid_depth, manifest_path, created_at::text AS created_at
+FROM experiments WHERE name = $1;
+
+-- name: PlatesByExperiment :many
+SELECT id, ordinal, name FROM plates WHERE experiment_id = $1 ORDER BY ordinal;
+
+-- name: WellsByExperiment :many
+SELECT w.id, w.plate_id, w.name, w.row, w.col
+FROM wells w JOIN plates p ON p.id = w.plate_id
+WHERE p.experiment_id = $1
+ORDER BY p.ordinal, w.col, w.row;
+
+-- name: SitesByExperiment :many
+SELECT s.id, s.well_id, s.y, s.x, s.stage_y, s.stage_x,
+       s.top_residue, s.bottom_residue, s.left_residue, s.right_residue
+FROM sites s JOIN wells w ON w.id = s.well_id JOIN plates p ON p.id = w.plate_id
+WHERE p.experiment_id = $1
+ORDER BY p.ordinal, w.col, w.row, s.y, s.x;
+
+-- name: ChannelsByExperiment :many
+SELECT id, ordinal, name, bit_depth FROM channels WHERE experiment_id = $1 ORDER BY ordinal;
+
+-- name: CyclesByExperiment :many
+SELECT id, index FROM cycles WHERE experiment_id = $1 ORDER BY index;
+
+-- name: ImageFilesByExperiment :many
+SELECT id, site_id, channel_id, cycle_id, tpoint, zplane, path, manifest_line
+FROM image_files WHERE experiment_id = $1 ORDER BY manifest_line;
+
+-- name: SiteShiftsByExperiment :many
+SELECT sh.site_id, sh.cycle_id, sh.y, sh.x
+FROM site_shifts sh JOIN cycles c ON c.id = sh.cycle_id
+WHERE c.experiment_id = $1
+ORDER BY sh.site_id, sh.cycle_id;
+
+-- name: ChannelLayersByExperiment :many
+SELECT l.id, l.channel_id, l.cycle_id, l.tpoint, l.zplane, l.name, l.min_intensity, l.max_intensity
+FROM channel_layers l JOIN channels c ON c.id = l.channel_id JOIN cycles y ON y.id = l.cycle_id
+WHERE l.experiment_id = $1
+ORDER BY c.ordinal, y.index, l.tpoint, l.zplane;
+
+-- name: ExperimentDelete :one
+DELETE FROM experiments WHERE name = $1 RETURNING id;

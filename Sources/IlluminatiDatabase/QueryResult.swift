@@ -1,0 +1,71 @@
+/// The rows of a statement's result, copied out of libpq, with typed column access that
+/// names the column and statement when a value is missing or malformed.
+public struct QueryResult: Sendable {
+    public let statement: String
+    public let columns: [String]
+    public let rows: [Row]
+    /// Rows changed by INSERT/UPDATE/DELETE (libpq's PQcmdTuples), 0 otherwise.
+    public let affectedRows: Int
+
+    public struct Row: Sendable {
+        let statement: String
+        let columnIndex: [String: Int]
+        public let values: [String?]
+
+        public func optionalString(_ column: String) throws -> String? {
+            guard let index = columnIndex[column] else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "no column \(column)")
+            }
+            return values[index]
+        }
+
+        public func string(_ column: String) throws -> String {
+            guard let value = try optionalString(column) else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) is NULL")
+            }
+            return value
+        }
+
+        public func optionalInt(_ column: String) throws -> Int? {
+            guard let text = try optionalString(column) else { return nil }
+            guard let value = Int(text) else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) = \(text) is not an integer")
+            }
+            return value
+        }
+
+        public func int(_ column: String) throws -> Int {
+            guard let value = try optionalInt(column) else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) is NULL")
+            }
+            return value
+        }
+
+        public func int64(_ column: String) throws -> Int64 { Int64(try int(column)) }
+
+        public func optionalDouble(_ column: String) throws -> Double? {
+            guard let text = try optionalString(column) else { return nil }
+            guard let value = Double(text) else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) = \(text) is not a number")
+            }
+            return value
+        }
+
+        public func bool(_ column: String) throws -> Bool {
+            switch try string(column) {
+            case "t": return true
+            case "f": return false
+            case let other:
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) = \(other) is not a boolean")
+            }
+        }
+    }
+
+    /// The single row of a `:one` statement.
+    public func one() throws -> Row {
+        guard rows.count == 1 else {
+            throw DatabaseError.unexpectedResult(statement: statement, reason: "expected one row, got \(rows.count)")
+        }
+        return rows[0]
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import IlluminatiDatabase
+import IlluminatiTestSupport
+import Testing
+
+@Suite struct DatabaseCommandTests {
+    @Test func concurrentMigrateProcessesApplyEachMigrationOnce() throws {
+        let (database, db) = try TestDatabase.create(migrated: false)
+        let running = try (0..<4).map { _ in try Executables.start("illuminati", ["migrate", "--database-url", database]) }
+        let outcomes = running.map { $0.finish() }
+        #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.stderr))")
+        #expect(outcomes.filter { $0.stdout.contains("applied 001") }.count == 1)
+        let count = try db.execute("SELECT count(*) AS n FROM schema_migrations", name: "count").one().int("n")
+        #expect(count == Migration.embedded.count)
+    }
+
+    @Test func workerConnectsAndReportsItsVersion() throws {
+        let (database, _) = try TestDatabase.create()
+        let outcome = try Executables.run("illuminati-worker", ["--database-url", database])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("illuminati-worker 0.1.0: connected to PostgreSQL"))
+        #expect(outcome.stdout.contains("schema version \(Migration.embedded.count)"))
+    }
+
+    @Test func workerWithoutADatabaseSaysWhatToDo() throws {
+        let outcome = try Executables.run("illuminati-worker", [])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("no database configured"))
+    }
+
+    @Test func embeddedClusterIsStartedOnDemandAndStoppedOnExit() throws {
+        let state = TemporaryDirectory.make()
+        defer { state.remove() }
+        let stateDirectory = state.file("state")
+        let first = try Executables.run("illuminati", ["experiment", "list", "--state-dir", stateDirectory])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("no experiments"))
+        let data = stateDirectory + "/postgres/data"
+        #expect(FileManager.default.fileExists(atPath: data + "/PG_VERSION"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/postmaster.pid"), "the private cluster must be stopped on exit")
+
+        // A second run reuses the cluster and its data.
+        let created = try Executables.run("illuminati", ["experiment", "create", "kept", "--manifest", smallPlate.manifest,
+                                                          "--state-dir", stateDirectory])
+        #expect(created.status == 0, "\(created.stderr)")
+        let listed = try Executables.run("illuminati", ["experiment", "list", "--state-dir", stateDirectory])
+        #expect(listed.stdout.contains("kept"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/postmaster.pid"))
+
+        // The worker joins a running private cluster by state folder, never starts one.
+        let worker = try Executables.run("illuminati-worker", ["--state-dir", stateDirectory])
+        #expect(worker.status == 1 && worker.stderr.contains("cannot connect"))
+    }
+
+    @Test func interruptingACommandStillStopsThePrivateCluster() throws {
+        let state = TemporaryDirectory.make()
+        defer { state.remove() }
+        let stateDirectory = state.file("state")
+        // The demo opens the database, then writes a sample plate: long enough to interrupt.
+        let running = try Executables.start("illuminati", ["demo", "--state-dir", stateDirectory])
+        let data = stateDirectory + "/postgres/data"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: data + "/postmaster.pid") && Date() < deadline { usleep(50_000) }
+        usleep(1_500_000)  // past start-up, into the sample generation
+        kill(running.pid, SIGINT)
+        let outcome = running.finish()
+        #expect(outcome.status != 0 || outcome.stdout.contains("registered"))
+        #expect(noStackTrace(outcome))
+        var stopped = false
+        for _ in 0..<100 where !stopped {
+            stopped = !FileManager.default.fileExists(atPath: data + "/postmaster.pid")
+            if !stopped { usleep(100_000) }
+        }
+        #expect(stopped, "the private cluster must be stopped after an interrupt")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import IlluminatiDatabase
+import Logging
+
+/// One throwaway PostgreSQL cluster per test process, started the way the CLI starts its
+/// private cluster, and removed when the process exits. Each test gets its own database.
+public enum TestDatabase {
+    private static let cluster: EmbeddedCluster = {
+        let directory = TemporaryDirectory.make(prefix: "illuminati-test-cluster").path
+        do {
+            var logger = Logger(label: "illuminati.test-cluster")
+            logger.logLevel = .warning
+            let cluster = try EmbeddedCluster(stateDirectory: directory, databaseName: "postgres", logger: logger)
+            try cluster.start()
+            clusterDirectory = directory
+            atexit {
+                TestDatabase.shutdown()
+            }
+            return cluster
+        } catch {
+            fatalError("cannot start the test PostgreSQL cluster: \(error)")
+        }
+    }()
+    nonisolated(unsafe) private static var clusterDirectory: String?
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var counter = 0
+
+    static func shutdown() {
+        try? cluster.stop()
+        if let directory = clusterDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    /// A new empty database; `migrated` applies the embedded migrations.
+    public static func create(migrated: Bool = true) throws -> (conninfo: String, connection: DatabaseConnection) {
+        lock.lock()
+        counter += 1
+        let name = "t\(getpid())_\(counter)"
+        lock.unlock()
+        let admin = try DatabaseConnection(conninfo: cluster.conninfo(database: "postgres"))
+        try admin.execute("CREATE DATABASE \(name)", name: "CREATE DATABASE")
+        let conninfo = cluster.conninfo(database: name)
+        let connection = try DatabaseConnection(conninfo: conninfo)
+        if migrated { try Migrator().migrate(connection) }
+        return (conninfo, connection)
+    }
+}
