@@ -237,9 +237,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
     }
 
     static func shortHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(String(hash, radix: 16).prefix(12))
+        String(String(fnv1a64(text), radix: 16).prefix(12))
     }
 
     /// initdb and pg_ctl: `ILLUMINATI_PG_BINDIR`, else the newest /usr/lib/postgresql/N/bin.

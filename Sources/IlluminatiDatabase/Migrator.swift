@@ -13,11 +13,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// FNV-1a of the text: detects a migration edited after it was applied.
-    public var checksum: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in sql.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
+    public var checksum: String { String(fnv1a64(sql), radix: 16) }
 
     /// The migrations embedded in this binary, in version order.
     public static let embedded: [Migration] = EmbeddedSQL.migrations.compactMap { file in
