@@ -9,10 +9,15 @@ let package = Package(
     products: [
         .executable(name: "illuminati", targets: ["Coordinator"]),
         .executable(name: "illuminati-worker", targets: ["Worker"]),
+        .executable(name: "illuminati-queue-test-worker", targets: ["QueueTestWorker"]),
+        .executable(name: "illuminati-queue-bench", targets: ["QueueBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // System libraries (shim headers only).
@@ -28,7 +33,11 @@ let package = Package(
         .target(name: "IlluminatiCore"),
         // Pixels: readers, writers, encoders.
         .target(name: "IlluminatiImaging",
-                dependencies: ["IlluminatiCore", "CTIFF", "CPNGShim", "CTurboJPEG"]),
+                dependencies: ["IlluminatiCore", "CTIFF", "CPNGShim", "CTurboJPEG",
+                               .product(name: "Logging", package: "swift-log")]),
+        // Tile planning and rendering: lossless intermediate levels, DeepZoom output, descriptors.
+        .target(name: "IlluminatiPyramid",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", .product(name: "Logging", package: "swift-log")]),
         // Synthetic fluorescence plates for demos, tests and benchmarks.
         .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
         // libpq connection, migrations, embedded cluster, experiment persistence.
@@ -36,17 +45,38 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
+        // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
+        .target(name: "IlluminatiQueue",
+                dependencies: ["IlluminatiDatabase",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics")],
+                exclude: ["Queries"],
+                plugins: ["EmbedSQL"]),
+        // Prometheus text export of the process's metrics (kept apart: only servers link it).
+        .target(name: "IlluminatiMetrics",
+                dependencies: [.product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus")]),
+        // A build: planning an experiment into queue jobs, and running those jobs in a worker.
+        .target(name: "IlluminatiBuild",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiDatabase",
+                               "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         .executableTarget(name: "Coordinator", dependencies: [
-            "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase",
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
+            "IlluminatiQueue", "IlluminatiBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Worker", dependencies: [
-            "IlluminatiCore", "IlluminatiDatabase",
+            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Queue throughput benchmark (bench/queue).
+        .executableTarget(name: "QueueBench",
+                          dependencies: ["IlluminatiQueue", "IlluminatiDatabase"],
+                          path: "bench/queue/QueueBench"),
 
         // Build tool: turns migrations/*.sql and a target's Queries/*.sql into Swift constants,
         // so an installed binary carries its schema and statements.
@@ -57,10 +87,21 @@ let package = Package(
         .target(name: "IlluminatiTestSupport",
                 dependencies: ["IlluminatiDatabase", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
         .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
+        // A worker with trivial job kinds, for the queue's process tests.
+        .executableTarget(name: "QueueTestWorker",
+                          dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Tests/QueueTestWorker"),
         .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
+        .testTarget(name: "IlluminatiPyramidTests",
+                    dependencies: ["IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample"]),
+        .testTarget(name: "IlluminatiQueueTests",
+                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics", "IlluminatiTestSupport",
+                                   .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "IlluminatiDatabaseTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
-                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample"]),
+                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
+                                   "IlluminatiQueue"]),
     ]
 )

@@ -11,7 +11,9 @@ struct Illuminati: ParsableCommand {
             """,
         version: IlluminatiVersion.current,
         subcommands: [
-            DemoCommand.self, SampleCommand.self, ExperimentCommand.self, MigrateCommand.self,
+            DemoCommand.self, SampleCommand.self, ExperimentCommand.self, InitCommand.self, SubmitCommand.self,
+            StatusCommand.self, ResubmitCommand.self, CollectCommand.self, CleanupCommand.self, MigrateCommand.self,
+            PyramidCommand.self,
         ])
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiCore
+import IlluminatiBuild
 import IlluminatiDatabase
 
 // Errors are one clear message on stderr and a non-zero exit, never a stack trace:
@@ -15,6 +16,10 @@ do {
     } catch let error as CleanExit {
         Illuminati.exit(withError: error)
     } catch {
+        // Help and usage errors that ArgumentParser raises while running (e.g. `--help` on a
+        // command group) are printed its way; everything else is ours.
+        let parserCode = Illuminati.exitCode(for: error)
+        if parserCode == .success || parserCode == .validationFailure { Illuminati.exit(withError: error) }
         FileHandle.standardError.write(Data("illuminati: error: \(error)\n".utf8))
         exit(exitCode(for: error))
     }
@@ -24,7 +29,7 @@ do {
 
 func exitCode(for error: Error) -> Int32 {
     switch error {
-    case is ManifestError, is InputError, is ExperimentStoreError: return 2
+    case is ManifestError, is InputError, is ExperimentStoreError, is BuildError: return 2
     default: return 1
     }
 }

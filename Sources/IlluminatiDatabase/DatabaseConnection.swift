@@ -5,7 +5,7 @@ import Foundation
 /// migrations runner sends multi-statement scripts. Not thread-safe: use one connection per
 /// task or thread.
 public final class DatabaseConnection: @unchecked Sendable {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
 
     /// Connects with a libpq connection string or `postgresql://` URL; an empty string
     /// means libpq's defaults and `PG*` environment variables. `sslmode` and the other
@@ -105,7 +105,7 @@ public final class DatabaseConnection: @unchecked Sendable {
         return QueryResult(statement: name, columns: columns, rows: rows, affectedRows: affected)
     }
 
-    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+    static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown error" }
         return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
             .replacingOccurrences(of: "\n", with: "; ")

@@ -54,7 +54,7 @@ struct ProcessRunner {
 
     /// Children must inherit nothing but stdio: a server keeping one of our descriptors
     /// open (a socket, a lock file) would tie its lifetime to ours.
-    private static func markDescriptorsCloseOnExec() {
+    static func markDescriptorsCloseOnExec() {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
         for entry in entries {
             guard let descriptor = Int32(entry), descriptor > 2 else { continue }

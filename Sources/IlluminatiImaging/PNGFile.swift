@@ -9,10 +9,12 @@ enum PNGFile {
         return reader.info
     }
 
-    static func read(_ path: String) throws -> GrayImage {
+    /// `check` sees the header before any pixel is decoded (or allocated).
+    static func read(_ path: String, check: ((ImageFileInfo) throws -> Void)? = nil) throws -> GrayImage {
         let reader = try PNGReader(path)
         try reader.requireGray()
         let info = reader.info
+        try check?(info)
         let count = try ImageLimits.pixelCount(info.width, info.height)
         var pixels = [UInt16](repeating: 0, count: count)
         var message = MessageBuffer()

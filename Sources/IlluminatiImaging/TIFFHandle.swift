@@ -1,7 +1,8 @@
 import CTIFF
 import Foundation
 
-/// An open libtiff file whose error messages are captured, and warnings dropped, instead of printed.
+/// An open libtiff file whose error messages are captured, and warnings sent to the log
+/// (`ImagingLog`), instead of printed.
 ///
 /// Handlers are installed per handle (libtiff ≥ 4.5 `TIFFOpenOptions`), so messages from
 /// files read on other threads at the same time never mix.
@@ -43,16 +44,20 @@ final class TIFFHandle {
         guard !isClosed else { return }
         isClosed = true
         TIFFClose(pointer)
+        for warning in log.warnings.prefix(8) {
+            ImagingLog.logger.debug("libtiff warning: \(warning)", metadata: ["file": "\(log.path)"])
+        }
     }
 
     deinit { close() }
 }
 
-/// Error messages for one handle. Only libtiff calls on that handle append, and a handle is used
-/// by one thread at a time, so no lock is needed.
+/// Error and warning messages for one handle. Only libtiff calls on that handle append, and a
+/// handle is used by one thread at a time, so no lock is needed.
 private final class TIFFMessageLog {
     let path: String
     var errors: [String] = []
+    var warnings: [String] = []
 
     init(path: String) { self.path = path }
 
@@ -90,9 +95,16 @@ private let captureError: TIFFErrorHandlerExtR = { _, context, module, format, a
     return 1  // handled: do not call the global handler
 }
 
-/// Warnings (unknown tags, odd but readable layouts) never decide success; swallowing them
-/// keeps stderr clean.
-private let captureWarning: TIFFErrorHandlerExtR = { _, _, _, _, _ in 1 }
+/// Warnings (unknown tags, odd but readable layouts) never decide success; they go to the log
+/// when the handle closes, never to stderr.
+private let captureWarning: TIFFErrorHandlerExtR = { _, context, module, format, arguments in
+    guard let context else { return 1 }
+    let log = Unmanaged<TIFFMessageLog>.fromOpaque(context).takeUnretainedValue()
+    if log.warnings.count < 64 {
+        log.warnings.append(formatTIFFMessage(module, format, arguments).replacingOccurrences(of: log.path + ": ", with: ""))
+    }
+    return 1
+}
 
 private func formatTIFFMessage(_ module: UnsafePointer<CChar>?, _ format: UnsafePointer<CChar>?,
                                _ arguments: CVaListPointer?) -> String {

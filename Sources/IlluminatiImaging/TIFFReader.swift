@@ -12,10 +12,14 @@ enum TIFFReader {
                              samplesPerPixel: layout.samplesPerPixel)
     }
 
-    static func read(_ path: String) throws -> GrayImage {
+    /// `check` sees the header before any pixel is decoded (or allocated).
+    static func read(_ path: String, check: ((ImageFileInfo) throws -> Void)? = nil) throws -> GrayImage {
         let tif = try TIFFHandle.open(path, mode: "rm")
         let layout = try TIFFLayout(tif)
         try layout.requireGray()
+        try check?(ImageFileInfo(format: .tiff, width: layout.width, height: layout.height,
+                                 bitsPerSample: layout.bitsPerSample, bitDepth: layout.significantBits,
+                                 samplesPerPixel: layout.samplesPerPixel))
         let count = try ImageLimits.pixelCount(layout.width, layout.height)
         let bytesPerSample = layout.bitsPerSample / 8
         guard TIFFScanlineSize64(tif.pointer) == UInt64(layout.width * bytesPerSample) else {

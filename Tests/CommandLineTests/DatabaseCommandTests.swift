@@ -14,12 +14,27 @@ import Testing
         #expect(count == Migration.embedded.count)
     }
 
-    @Test func workerConnectsAndReportsItsVersion() throws {
-        let (database, _) = try TestDatabase.create()
-        let outcome = try Executables.run("illuminati-worker", ["--database-url", database])
+    @Test func workerRegistersServesMetricsAndExitsWhenIdle() throws {
+        let (database, db) = try TestDatabase.create()
+        let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
+        let port = 19_000 + Int(getpid() % 1000)
+        let worker = try Executables.start("illuminati-worker", [
+            "--database-url", database, "--storage", storage.path, "--idle-exit", "3", "--metrics-port", "\(port)",
+            "--metrics-address", "127.0.0.1", "--log-level", "info"])
+        var metrics = ""
+        for _ in 0..<40 where metrics.isEmpty {
+            usleep(100_000)
+            metrics = httpGet(port: port, path: "/metrics") ?? ""
+        }
+        let outcome = try #require(worker.finish(timeout: .seconds(30)))
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("illuminati-worker 0.1.0: connected to PostgreSQL"))
-        #expect(outcome.stdout.contains("schema version \(Migration.embedded.count)"))
+        #expect(outcome.stderr.contains("illuminati-worker 0.1.0"))
+        #expect(metrics.contains("# TYPE"), "metrics: \(metrics.prefix(200))")
+        #expect(outcome.stderr.contains("worker registered"))
+        #expect(outcome.stderr.contains("no job for"), "the idle limit stopped it")
+        _ = db
+        let version = try Executables.run("illuminati-worker", ["--version"])
+        #expect(version.stdout.contains("0.1.0"))
     }
 
     @Test func workerWithoutADatabaseSaysWhatToDo() throws {
@@ -48,8 +63,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: data + "/postmaster.pid"))
 
         // The worker joins a running private cluster by state folder, never starts one.
-        let worker = try Executables.run("illuminati-worker", ["--state-dir", stateDirectory])
-        #expect(worker.status == 1 && worker.stderr.contains("cannot connect"))
+        let worker = try Executables.run("illuminati-worker", ["--state-dir", stateDirectory, "--connect-timeout", "1",
+                                                                "--storage", state.path])
+        #expect(worker.status == 2 && worker.stderr.contains("cannot reach PostgreSQL"), "\(worker.stderr)")
     }
 
     @Test func interruptingACommandStillStopsThePrivateCluster() throws {
@@ -73,4 +89,31 @@ import Testing
         }
         #expect(stopped, "the private cluster must be stopped after an interrupt")
     }
+}
+
+/// A plain HTTP/1.1 GET on loopback; the body, or nil when nothing answers.
+func httpGet(port: Int, path: String) -> String? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    guard write(fd, request, request.count) == request.count else { return nil }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count <= 0 { break }
+        response += buffer[0..<count]
+    }
+    let text = String(decoding: response, as: UTF8.self)
+    guard let split = text.range(of: "\r\n\r\n") else { return nil }
+    return String(text[split.upperBound...])
 }

@@ -1,19 +1,32 @@
 import ArgumentParser
 import Foundation
 import IlluminatiCore
+import IlluminatiBuild
 import IlluminatiDatabase
+import IlluminatiImaging
+import IlluminatiQueue
 import IlluminatiSample
 
 /// The embedded default in one command: a sample plate, registered in the private
-/// PostgreSQL, its geometry printed.
+/// PostgreSQL, built with illumination correction and alignment by two local workers, and
+/// collected.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate a sample plate, register it as experiment 'demo', and print its geometry.",
-        discussion: "Runs with nothing configured: a private PostgreSQL cluster and the sample live under --state-dir. Running it again reuses both.")
+        abstract: "Generate a sample plate, register it as experiment 'demo', build its pyramids and collect.",
+        discussion: """
+            Runs with nothing configured: a private PostgreSQL cluster, the sample and the tiles live \
+            under --state-dir. Running it again reuses all three (a finished build is not redone).
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var storageOption: StorageOption
     @Option(help: "Experiment name.") var name: String = "demo"
+    @Option(help: "Local worker processes (0: workers are started elsewhere).") var workers: Int = 2
+
+    func validate() throws {
+        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+    }
 
     func run() throws {
         let directory = URL(fileURLWithPath: global.stateDir).appendingPathComponent("demo-plate").standardizedFileURL.path
@@ -45,6 +58,41 @@ struct DemoCommand: ParsableCommand {
             print(ExperimentText.summary(stored, layout: layout))
             print("")
             print("full geometry: illuminati experiment show \(name) --json" + (global.stateDir == ".illuminati" ? "" : " --state-dir \(global.stateDir)"))
+            print("")
+            try build(stored, session: session)
+        }
+    }
+
+    private func build(_ stored: StoredExperiment, session: DatabaseSession) throws {
+        let storage = try storageOption.root(stateDir: global.stateDir)
+        let latest = try BuildStore(session.connection).latestBuild(experiment: stored.id)
+        if latest == nil || latest?.state == .cancelled {
+            var options = BuildOptions()
+            options.illumcorr = true
+            options.align = true
+            options.clip = ClipRequest(upper: .percentile(99.9))
+            let outcome = try PlanBuild(logger: global.logger).run(experimentName: name, options: options,
+                                                                   connection: session.connection)
+            print("build \(outcome.build): planned \(outcome.plan.jobCount) jobs (illumination correction, alignment, clip at 99.9 %)")
+        }
+        let local = workers > 0 ? try LocalWorkers() : nil
+        try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
+        defer { local?.stop() }
+        if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage))") }
+        let started = Date()
+        let drive = DriveBuild(connection: session.connection, logger: global.logger, interval: .milliseconds(500), depth: 1)
+        switch try drive.run(stored, workers: local) {
+        case .succeeded(let build):
+            let counts = try CollectMapObjects(connection: session.connection).run(stored)
+            let directory = BuildStorage(root: storage, experiment: name).experimentDirectory
+            print("build \(build): done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; map objects: "
+                  + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
+            print("tiles: \(directory)")
+            for layer in stored.experiment.layers { print("  \(directory)/\(layer.name).dzi") }
+        case .cancelled(let build):
+            throw InputError("build \(build) was cancelled")
+        case .stuck(let build, let failures):
+            throw InputError("build \(build): \(failures.count) job(s) failed: " + failures.prefix(3).map(\.lastError).joined(separator: "; "))
         }
     }
 }

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import IlluminatiBuild
+import IlluminatiDatabase
+import IlluminatiQueue
+
+struct CleanupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cleanup",
+        abstract: "Remove this step's output of an experiment: its pyramids and its map objects.",
+        discussion: """
+            Cancels a build that is still running. Map object types made by other steps and every \
+            file outside <storage>/<experiment>/ are left alone.
+            """)
+
+    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var storageOption: StorageOption
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let storage = try storageOption.root(stateDir: global.stateDir)
+        try global.withDatabase { session in
+            let stored = try ExperimentStore(session.connection).load(experiment)
+            let builds = BuildStore(session.connection)
+            if let build = try builds.latestBuild(experiment: stored.id), [.planned, .running, .paused].contains(build.state) {
+                let jobs = try builds.cancel(build.id)
+                print("build \(build.id): cancelled (\(jobs) jobs)")
+            }
+            let types = try MapObjectStore(session.connection).deleteOwned(experimentID: stored.id)
+            let directory = BuildStorage(root: storage, experiment: experiment).experimentDirectory
+            if FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory)
+            }
+            print("removed \(directory) and \(types) map object type(s)")
+        }
+    }
+}

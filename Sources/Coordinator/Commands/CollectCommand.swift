@@ -1,0 +1,21 @@
+import ArgumentParser
+import IlluminatiDatabase
+
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Store the Plates, Wells and Sites outlines of an experiment as map objects (PostGIS).",
+        discussion: "`submit` runs this when the build is done; running it again replaces the same set.")
+
+    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.withDatabase { session in
+            let stored = try ExperimentStore(session.connection).load(experiment)
+            let counts = try CollectMapObjects(connection: session.connection).run(stored)
+            print(counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+                .joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import IlluminatiDatabase
+import IlluminatiQueue
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Progress per layer and level, failures and workers of an experiment's build.")
+
+    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.withDatabase { session in
+            let connection = session.connection
+            let stored = try ExperimentStore(connection).load(experiment)
+            guard let build = try BuildStore(connection).latestBuild(experiment: stored.id) else {
+                print("experiment \(experiment) has no build (illuminati init \(experiment))")
+                return
+            }
+            let inspector = QueueInspector(connection)
+            print("build \(build.id): \(build.state.rawValue), created \(build.createdAt.prefix(19))"
+                  + (build.finishedAt.map { ", finished \($0.prefix(19))" } ?? ""))
+            for line in BuildProgressText.lines(try inspector.levels(build: build.id), depth: 2) { print(line) }
+            let failures = try inspector.failures(build: build.id)
+            if !failures.isEmpty {
+                print("\nfailed jobs (illuminati resubmit \(experiment) runs them again):")
+                for failure in failures {
+                    print("  job \(failure.id) \(failure.layer) level \(failure.level) \(failure.kind), "
+                          + "\(failure.attempt)/\(failure.maxAttempts) attempts: \(failure.lastError)")
+                }
+            }
+            let workers = try inspector.workers()
+            print("\nworkers: \(workers.filter(\.alive).count) alive")
+            for worker in workers {
+                print("  \(worker.id.prefix(8)) \(worker.hostname) pid \(worker.pid) \(worker.state)"
+                      + "\(worker.alive ? "" : " (silent)"), \(worker.runningJobs) running, "
+                      + "last heard \(Int(worker.heartbeatAge.components.seconds)) s ago")
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import IlluminatiCore
+import IlluminatiDatabase
+
+/// `collect`: the Plates, Wells and Sites outlines of an experiment into PostGIS (§4.4).
+struct CollectMapObjects {
+    let connection: DatabaseConnection
+
+    /// Returns the number of outlines written per type.
+    @discardableResult
+    func run(_ stored: StoredExperiment) throws -> [MapObjectType: Int] {
+        let experiment = stored.experiment
+        let layout = try PlateLayout(experiment.layoutSpec)
+        var shifts: [Experiment.SiteKey: [PixelOffset]] = [:]
+        for shift in experiment.shifts { shifts[shift.site, default: []].append(shift.shift) }
+        let outlines = layout.mapObjectOutlines { plate, well, site in
+            SiteResidues(shifts: shifts[Experiment.SiteKey(plate: plate, well: well, site: site)] ?? [])
+        }
+        try MapObjectStore(connection).replace(experimentID: stored.id, outlines: outlines)
+        return Dictionary(grouping: outlines, by: \.type).mapValues(\.count)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import IlluminatiDatabase
+
+/// `submit --workers N`: worker processes on this machine for the duration of the command,
+/// started from the `illuminati-worker` next to this executable.
+final class LocalWorkers {
+    private(set) var pids: [pid_t] = []
+    let executable: String
+
+    init() throws {
+        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidate = URL(fileURLWithPath: Bundle.main.executablePath ?? own.path).deletingLastPathComponent()
+            .appendingPathComponent("illuminati-worker").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw InputError("illuminati-worker is not next to illuminati (\(candidate)); build it or start workers yourself")
+        }
+        executable = candidate
+    }
+
+    func start(count: Int, conninfo: String, storage: String, logLevel: String) throws {
+        for _ in 0..<count {
+            let arguments = [executable, "--database-url", conninfo, "--storage", storage, "--concurrency", "1",
+                             "--log-level", logLevel]
+            let pid = try ChildProcess.spawn(arguments)
+            InterruptionGuard.track(pid)
+            pids.append(pid)
+        }
+    }
+
+    /// SIGTERM to every worker, then waits for them (they release what they hold).
+    func stop() {
+        for pid in pids { kill(pid, SIGTERM) }
+        for pid in pids {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            InterruptionGuard.untrack(pid)
+        }
+        pids = []
+    }
+
+    /// Workers that exited on their own (crashed or gave up), so `submit` can say so.
+    func exited() -> [pid_t] {
+        pids.filter { pid in
+            var status: Int32 = 0
+            return waitpid(pid, &status, WNOHANG) == pid
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import IlluminatiCore
+import IlluminatiImaging
+import IlluminatiPyramid
+
+/// Everything a worker needs to run any job of a build, decided once by `init` and stored
+/// with the build (its `params`): workers never re-derive geometry or windows, so all of them
+/// render the same pixels whatever their version of the experiment's rows.
+public struct BuildDescriptor: Hashable, Sendable, Codable {
+    public struct Layer: Hashable, Sendable, Codable {
+        public var spec: LayerSpec
+        public var cycle: Int
+        public var tpoint: Int
+        public var zplane: Int
+    }
+
+    public var experiment: String
+    public var options: BuildOptions
+    public var layout: PyramidLayout
+    public var siteSize: PixelSize
+    public var bitDepth: Int
+    public var layers: [Layer]
+    /// Channels corrected for illumination (statistics computed by the build).
+    public var correctedChannels: [String]
+
+    public func layer(_ name: String) -> Layer? { layers.first { $0.spec.name == name } }
+}
+
+/// Queue layer names: pyramid layers carry the channel layer's name; statistics layers
+/// are prefixed so they cannot collide with one.
+public enum BuildLayerName {
+    public static let statisticsPrefix = "illumstats:"
+
+    public static func statistics(channel: String) -> String { statisticsPrefix + channel }
+
+    public static func isStatistics(_ name: String) -> Bool { name.hasPrefix(statisticsPrefix) }
+}

@@ -1,0 +1,27 @@
+/// Problems planning or running a build that the user can act on.
+public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidOption(String)
+    case unknownLayer(String, available: [String])
+    case noBuild(experiment: String)
+    case buildStarted(experiment: String, build: Int64)
+    case badPayload(kind: String, reason: String)
+    case missingStatistics(channel: String, path: String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let message):
+            return message
+        case .unknownLayer(let name, let available):
+            return "no layer named \(name) (the experiment has \(available.joined(separator: ", ")))"
+        case .noBuild(let experiment):
+            return "experiment \(experiment) has no build; run `illuminati init \(experiment)` first"
+        case .buildStarted(let experiment, let build):
+            return "build \(build) of \(experiment) has already started; continue it with `illuminati submit \(experiment)`, "
+                + "or remove its output with `illuminati cleanup \(experiment)` and then run init again"
+        case .badPayload(let kind, let reason):
+            return "a \(kind) job's payload cannot be read: \(reason)"
+        case .missingStatistics(let channel, let path):
+            return "illumination statistics of channel \(channel) are missing (\(path))"
+        }
+    }
+}

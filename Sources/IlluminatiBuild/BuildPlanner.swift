@@ -1,0 +1,88 @@
+import IlluminatiCore
+import IlluminatiImaging
+import IlluminatiPyramid
+import IlluminatiQueue
+
+/// Turns an experiment and the init options into a build: the descriptor every worker reads
+/// and the queue's plan of layers, levels and jobs.
+///
+/// Queue layers, in dependency order:
+/// * `illumstats:<channel>` (with `--illumcorr`): level 0 computes partial statistics of
+///   batches of `batchSize` images, level 1 merges them into the channel's file;
+/// * one per channel layer: one queue level per pyramid stage (base first), then one
+///   `layer-finish` job; it waits for the statistics of its channel.
+public enum BuildPlanner {
+    public static func descriptor(experiment: Experiment, layout: PlateLayout, options: BuildOptions,
+                                  windows: (ChannelLayer, [SiteSource]) throws -> IntensityWindow) throws -> BuildDescriptor {
+        try options.validate()
+        let pyramid = try PyramidLayout(geometry: layout.pyramid)
+        var layers: [BuildDescriptor.Layer] = []
+        for layer in try selectedLayers(experiment, options.layers) {
+            let sites = ExperimentLayers.sites(of: layer, in: experiment, layout: layout, align: options.align)
+            let spec = LayerSpec(name: layer.name, channel: experiment.channels[layer.key.channel].name,
+                                 window: try windows(layer, sites), sites: sites)
+            layers.append(.init(spec: spec, cycle: layer.key.cycle, tpoint: layer.key.tpoint, zplane: layer.key.zplane))
+        }
+        let corrected = options.illumcorr ? Array(Set(layers.map(\.spec.channel))).sorted() : []
+        return BuildDescriptor(experiment: experiment.name, options: options, layout: pyramid, siteSize: experiment.siteSize,
+                               bitDepth: experiment.bitDepth, layers: layers, correctedChannels: corrected)
+    }
+
+    public static func plan(_ descriptor: BuildDescriptor, experiment: Experiment, experimentID: Int64,
+                            params: String) throws -> BuildPlan {
+        var layers: [LayerPlan] = []
+        let batch = descriptor.options.batchSize
+        for channel in descriptor.correctedChannels {
+            guard let index = experiment.channels.firstIndex(where: { $0.name == channel }) else { continue }
+            let paths = experiment.images.filter { $0.channel == index }.map(\.path)
+            let parts = stride(from: 0, to: paths.count, by: batch).enumerated().map { part, start in
+                StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[start..<min(start + batch, paths.count)]))
+            }
+            let partials = try parts.map { try JobSpec(kind: BuildJobKind.statisticsPartial, payload: JSONPayload.encode($0),
+                                                       locality: Int64($0.part)) }
+            let merge = try JobSpec(kind: BuildJobKind.statisticsMerge,
+                                    payload: JSONPayload.encode(StatisticsMergeJob(channel: channel, parts: parts.count)))
+            layers.append(LayerPlan(name: BuildLayerName.statistics(channel: channel), levels: [partials, [merge]]))
+        }
+        for layer in descriptor.layers {
+            let stages = PyramidPlanner.plan(
+                layout: descriptor.layout, batchSize: batch,
+                content: ExperimentLayers.content(of: layer.spec.sites, siteSize: descriptor.siteSize), layer: layer.spec.name)
+            var levels: [[JobSpec]] = try stages.filter { !$0.jobs.isEmpty }.map { stage in
+                try stage.jobs.map { job in
+                    try JobSpec(kind: BuildJobKind.pyramid, payload: JSONPayload.encode(job),
+                                locality: Int64(bitPattern: mortonCode(row: job.block.rows.lowerBound, column: job.block.columns.lowerBound)))
+                }
+            }
+            levels.append([try JobSpec(kind: BuildJobKind.layerFinish, payload: JSONPayload.encode(LayerFinishJob(layer: layer.spec.name)))])
+            let after = descriptor.correctedChannels.contains(layer.spec.channel)
+                ? [BuildLayerName.statistics(channel: layer.spec.channel)] : []
+            layers.append(LayerPlan(name: layer.spec.name, after: after, levels: levels))
+        }
+        return BuildPlan(experimentID: experimentID, params: params, layers: layers)
+    }
+
+    static func selectedLayers(_ experiment: Experiment, _ names: [String]?) throws -> [ChannelLayer] {
+        let all = experiment.layers
+        guard let names else { return all }
+        var chosen: [ChannelLayer] = []
+        for name in names {
+            guard let layer = all.first(where: { $0.name == name }) else {
+                throw BuildError.unknownLayer(name, available: all.map(\.name))
+            }
+            if !chosen.contains(layer) { chosen.append(layer) }
+        }
+        return chosen
+    }
+
+    /// Interleaves the bits of row and column, so that jobs claimed one after another lie
+    /// next to each other and share site images in a worker's cache.
+    static func mortonCode(row: Int, column: Int) -> UInt64 {
+        var code: UInt64 = 0
+        for bit in 0..<32 {
+            code |= (UInt64(column >> bit) & 1) << (2 * bit)
+            code |= (UInt64(row >> bit) & 1) << (2 * bit + 1)
+        }
+        return code
+    }
+}

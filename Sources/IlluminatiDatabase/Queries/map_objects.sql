@@ -1,0 +1,48 @@
+-- Map object types and outlines (migrations/004_map_objects.sql).
+
+-- name: MapObjectTypeUpsert :one
+INSERT INTO mapobject_types (experiment_id, name, ref_type, created_by)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (experiment_id, name) DO UPDATE SET ref_type = excluded.ref_type
+RETURNING id, created_by;
+
+-- name: MapObjectsDeleteOfType :exec
+DELETE FROM mapobjects WHERE mapobject_type_id = $1;
+
+-- name: MapObjectsInsert :exec
+INSERT INTO mapobjects (mapobject_type_id, name, plate, well, site_y, site_x, outline, centroid)
+SELECT $1, o.name, o.plate, o.well, o.site_y, o.site_x,
+       ST_GeomFromText(o.outline, 0), ST_Centroid(ST_GeomFromText(o.outline, 0))
+FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::text[])
+     AS o (name, plate, well, site_y, site_x, outline);
+
+-- name: MapObjectTypesDeleteCreatedBy :one
+WITH deleted AS (
+    DELETE FROM mapobject_types WHERE experiment_id = $1 AND created_by = $2 RETURNING id
+)
+SELECT count(*) AS types FROM deleted;
+
+-- name: MapObjectCounts :many
+SELECT t.name, t.created_by, count(o.id) AS objects
+FROM mapobject_types t LEFT JOIN mapobjects o ON o.mapobject_type_id = t.id
+WHERE t.experiment_id = $1
+GROUP BY t.id, t.name, t.created_by
+ORDER BY t.name;
+
+-- The outlines of one type that intersect the box [$3, $5] × [$4, $6] (x min, y min,
+-- x max, y max in map coordinates), as a GeoJSON FeatureCollection.
+-- name: MapObjectsInBox :one
+SELECT json_build_object(
+    'type', 'FeatureCollection',
+    'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature',
+        'id', o.id,
+        'geometry', ST_AsGeoJSON(o.outline)::json,
+        'properties', json_build_object('type', t.name, 'name', o.name, 'plate', o.plate,
+                                        'well', o.well, 'site_y', o.site_y, 'site_x', o.site_x)
+    ) ORDER BY o.id), '[]'::json)
+)::text AS geojson
+FROM mapobjects o
+JOIN mapobject_types t ON t.id = o.mapobject_type_id
+WHERE t.experiment_id = $1 AND t.name = $2
+  AND o.outline && ST_MakeEnvelope($3, $4, $5, $6, 0);

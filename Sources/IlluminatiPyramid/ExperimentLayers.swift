@@ -1,0 +1,43 @@
+import IlluminatiCore
+
+/// From the experiment model to the plain values a render context takes.
+public enum ExperimentLayers {
+    /// The site images of `layer`, placed by `layout`, in site order (plate, well, site).
+    ///
+    /// With `align`, each image gets its site's shift for its cycle (0 where the manifest has
+    /// none) and the site's residues over all cycles of the experiment (§3.3).
+    public static func sites(of layer: ChannelLayer, in experiment: Experiment, layout: PlateLayout,
+                             align: Bool) -> [SiteSource] {
+        var shiftOf: [ShiftKey: PixelOffset] = [:]
+        var shiftsOfSite: [Experiment.SiteKey: [PixelOffset]] = [:]
+        if align {
+            for entry in experiment.shifts {
+                shiftOf[ShiftKey(site: entry.site, cycle: entry.cycle)] = entry.shift
+                shiftsOfSite[entry.site, default: []].append(entry.shift)
+            }
+        }
+        let images = experiment.images.filter {
+            $0.channel == layer.key.channel && $0.cycle == layer.key.cycle
+                && $0.tpoint == layer.key.tpoint && $0.zplane == layer.key.zplane
+        }.sorted { $0.site < $1.site }
+        return images.map { image in
+            let key = image.site
+            let offset = layout.plates[key.plate].wells[key.well].sites[key.site].offset
+            guard align else { return SiteSource(path: image.path, offset: offset) }
+            // A cycle without a recorded shift is unshifted, which adds 0 to the residues.
+            return SiteSource(path: image.path, offset: offset,
+                              shift: shiftOf[ShiftKey(site: key, cycle: image.cycle)] ?? PixelOffset(y: 0, x: 0),
+                              residues: SiteResidues(shifts: shiftsOfSite[key] ?? []))
+        }
+    }
+
+    /// Base-level rectangles of the sites: where the layer has pixels.
+    public static func content(of sites: [SiteSource], siteSize: PixelSize) -> [PixelRect] {
+        sites.map { PixelRect(y: $0.offset.y, x: $0.offset.x, height: siteSize.height, width: siteSize.width) }
+    }
+
+    private struct ShiftKey: Hashable {
+        var site: Experiment.SiteKey
+        var cycle: Int
+    }
+}

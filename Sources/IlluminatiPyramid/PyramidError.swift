@@ -1,0 +1,24 @@
+/// Why a pyramid cannot be planned or a job cannot be rendered. Every case that concerns a
+/// file names it; image files that cannot be read fail with `ImageFileError` instead.
+public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsupportedGeometry(String)
+    case invalidJob(job: String, reason: String)
+    case unknownLayer(String)
+    /// Statistics for a channel that is to be corrected are missing or do not fit its images.
+    case correction(channel: String, reason: String)
+    /// An intermediate tile a job needs is missing or damaged.
+    case intermediate(path: String, reason: String)
+    /// An output file or folder cannot be written.
+    case write(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedGeometry(let reason): "cannot build a DeepZoom pyramid: \(reason)"
+        case .invalidJob(let job, let reason): "job \(job): \(reason)"
+        case .unknownLayer(let name): "unknown layer \(name)"
+        case .correction(let channel, let reason): "illumination correction of channel \(channel): \(reason)"
+        case .intermediate(let path, let reason): "\(path): \(reason)"
+        case .write(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import IlluminatiDatabase
+
+/// A build as stored.
+public struct BuildInfo: Sendable, Equatable {
+    public enum State: String, Sendable { case planned, running, paused, succeeded, cancelled }
+
+    public var id: Int64
+    public var experimentID: Int64
+    public var state: State
+    public var params: String
+    public var priority: Int
+    public var retry: RetryPolicy
+    public var createdAt: String
+    public var startedAt: String?
+    public var finishedAt: String?
+}
+
+/// Per layer: how many levels it has and how many have succeeded.
+public struct LayerStatus: Sendable, Equatable {
+    public var name: String
+    public var levels: Int
+    public var succeededLevels: Int
+    public var cancelled: Bool
+    /// Every level of the layer has succeeded (what `collect` waits for).
+    public var isComplete: Bool { succeededLevels == levels }
+}
+
+/// The coordinator's side: plans builds, starts them, and the operations on a whole build.
+/// Each method is one short transaction (or one statement).
+public struct BuildStore {
+    let connection: DatabaseConnection
+
+    public init(_ connection: DatabaseConnection) { self.connection = connection }
+
+    /// Inserts the build, its levels and all its jobs (as `waiting`) in one transaction, and,
+    /// with `start`, starts it in the same transaction. Returns the build id.
+    @discardableResult
+    public func create(_ plan: BuildPlan, start: Bool = true) throws -> Int64 {
+        try plan.validate()
+        do {
+            return try connection.transaction { db in
+                let build = try db.run(QueueSQL.named("BuildInsert"), [
+                    plan.experimentID, plan.params, plan.priority, plan.retry.maxAttempts,
+                    plan.retry.backoff.base.inSeconds, plan.retry.backoff.cap.inSeconds,
+                ]).one().int64("id")
+                var layers: [String] = [], levels: [Int] = [], totals: [Int] = []
+                for layer in plan.layers {
+                    for (level, jobs) in layer.levels.enumerated() {
+                        layers.append(layer.name); levels.append(level); totals.append(jobs.count)
+                    }
+                }
+                try db.run(QueueSQL.named("BuildLevelsInsert"), [build, layers, levels, totals])
+                for layer in plan.layers where !layer.after.isEmpty {
+                    try db.run(QueueSQL.named("BuildLayerAfter"), [build, layer.name, layer.after])
+                }
+                for layer in plan.layers {
+                    for (level, jobs) in layer.levels.enumerated() where !jobs.isEmpty {
+                        _ = try insertJobs(jobs, key: LevelKey(build: build, layer: layer.name, level: level),
+                                           state: .waiting, defaultMaxRuntime: plan.defaultMaxRuntime, db)
+                    }
+                }
+                if start { try db.run(QueueSQL.named("BuildStart"), [build]) }
+                return build
+            }
+        } catch let error as DatabaseError where error.sqlState == "23503" {
+            throw QueueError.unknownExperiment(plan.experimentID)
+        }
+    }
+
+    /// planned → running: level 0 of every layer that waits for no other layer is released.
+    /// False if the build was not in the planned state.
+    @discardableResult
+    public func start(_ build: Int64) throws -> Bool {
+        let started = try connection.run(QueueSQL.named("BuildStart"), [build]).one().bool("started")
+        if !started { _ = try info(build) }
+        return started
+    }
+
+    public func info(_ build: Int64) throws -> BuildInfo {
+        guard let row = try connection.run(QueueSQL.named("BuildGet"), [build]).rows.first else {
+            throw QueueError.unknownBuild(build)
+        }
+        return try Self.buildInfo(row)
+    }
+
+    /// The experiment's builds, newest first.
+    public func builds(experiment: Int64) throws -> [BuildInfo] {
+        try connection.run(QueueSQL.named("BuildsByExperiment"), [experiment]).rows.map(Self.buildInfo)
+    }
+
+    public func latestBuild(experiment: Int64) throws -> BuildInfo? { try builds(experiment: experiment).first }
+
+    public func layers(_ build: Int64) throws -> [LayerStatus] {
+        let rows = try connection.run(QueueSQL.named("BuildLayers"), [build]).rows
+        if rows.isEmpty { _ = try info(build) }
+        return try rows.map { row in
+            LayerStatus(name: try row.string("layer"), levels: try row.int("levels"),
+                        succeededLevels: try row.int("succeeded"), cancelled: try row.bool("cancelled"))
+        }
+    }
+
+    /// Whether every level of `layer` has succeeded.
+    public func isLayerComplete(build: Int64, layer: String) throws -> Bool {
+        guard let status = try layers(build).first(where: { $0.name == layer }) else {
+            throw QueueError.unknownLevel(build: build, layer: layer, level: 0)
+        }
+        return status.isComplete
+    }
+
+    /// Holds the build's claimable jobs; running jobs finish. Returns how many were held.
+    @discardableResult
+    public func pause(_ build: Int64) throws -> Int { try adminCall("BuildPause", build) }
+
+    @discardableResult
+    public func resume(_ build: Int64) throws -> Int { try adminCall("BuildResume", build) }
+
+    /// Cancels the build: waiting, available, held and dead-lettered jobs move to the history
+    /// as cancelled; running jobs are asked to stop. Returns how many jobs.
+    @discardableResult
+    public func cancel(_ build: Int64) throws -> Int { try adminCall("BuildCancel", build) }
+
+    /// Dead-lettered jobs (optionally of one level index and/or one layer) run again with a
+    /// fresh set of attempts. Returns how many.
+    @discardableResult
+    public func retryFailed(_ build: Int64, level: Int? = nil, layer: String? = nil) throws -> Int {
+        if let level, level < 0 { throw QueueError.invalidArgument("levels are 0 or more, not \(level)") }
+        return try mappingUnknownBuild(build) {
+            try connection.run(QueueSQL.named("BuildRetryFailed"), [build, level, layer]).one().int("jobs")
+        }
+    }
+
+    /// Runs every job of the build again from the first levels. Returns how many jobs.
+    @discardableResult
+    public func restart(_ build: Int64) throws -> Int { try adminCall("BuildRestart", build) }
+
+    /// Gives up on one job that is not running (typically a dead letter), so its level's
+    /// barrier no longer waits for it. False if no such job (or it is running).
+    @discardableResult
+    public func cancelJob(_ job: Int64) throws -> Bool {
+        try connection.run(QueueSQL.named("JobCancel"), [job]).one().bool("cancelled")
+    }
+
+    /// Advances one level if none of its jobs is left; true for the one caller that did.
+    @discardableResult
+    public func advance(_ level: LevelKey) throws -> Bool {
+        try connection.run(QueueSQL.named("LevelAdvance"), [level.build, level.layer, level.level]).one().bool("advanced")
+    }
+
+    /// Advances every level that has no job left; returns how many.
+    @discardableResult
+    public func advanceReadyLevels() throws -> Int {
+        try connection.run(QueueSQL.named("LevelsAdvanceReady")).one().int("advanced")
+    }
+
+    // MARK: - Helpers
+
+    private func adminCall(_ statement: String, _ build: Int64) throws -> Int {
+        try mappingUnknownBuild(build) { try connection.run(QueueSQL.named(statement), [build]).one().int("jobs") }
+    }
+
+    private func mappingUnknownBuild<T>(_ build: Int64, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.sqlState == "P0002" {
+            throw QueueError.unknownBuild(build)
+        }
+    }
+
+    static func buildInfo(_ row: QueryResult.Row) throws -> BuildInfo {
+        let stateText = try row.string("state")
+        guard let state = BuildInfo.State(rawValue: stateText) else {
+            throw DatabaseError.unexpectedResult(statement: "BuildGet", reason: "unknown build state \(stateText)")
+        }
+        return BuildInfo(
+            id: try row.int64("id"), experimentID: try row.int64("experiment_id"), state: state,
+            params: try row.string("params"), priority: try row.int("priority"),
+            retry: RetryPolicy(maxAttempts: try row.int("max_attempts"),
+                               backoff: Backoff(base: .seconds(try row.optionalDouble("backoff_base") ?? 0),
+                                                cap: .seconds(try row.optionalDouble("backoff_cap") ?? 0))),
+            createdAt: try row.string("created_at"), startedAt: try row.optionalString("started_at"),
+            finishedAt: try row.optionalString("finished_at"))
+    }
+}
+
+/// Inserts jobs into one level with one statement (parallel arrays, unnested server-side).
+func insertJobs(_ jobs: [JobSpec], key: LevelKey, state: JobState, defaultMaxRuntime: Duration,
+                _ db: DatabaseConnection) throws -> [Int64] {
+    let rows = try db.run(QueueSQL.named("JobsInsert"), [
+        key.build, key.layer, key.level, state.rawValue,
+        jobs.map(\.kind), jobs.map(\.payload), jobs.map(\.priority),
+        jobs.map(\.locality), jobs.map { ($0.maxRuntime ?? defaultMaxRuntime).inSeconds },
+    ]).rows
+    return try rows.map { try $0.int64("id") }
+}

@@ -1,0 +1,158 @@
+import IlluminatiDatabase
+
+/// The worker's side of the queue: claim, complete, fail, release — every write fenced by
+/// the lease, each one short statement in its own transaction (never call these inside a
+/// transaction: completion checks the level barrier after its commit).
+public struct JobQueue {
+    let connection: DatabaseConnection
+
+    public init(_ connection: DatabaseConnection) { self.connection = connection }
+
+    /// Adds jobs to an existing level of a build. Into a released level they are claimable at
+    /// once (held if the build is paused); into a waiting level they wait with it.
+    @discardableResult
+    public func enqueue(_ jobs: [JobSpec], into level: LevelKey, maxRuntime: Duration = .seconds(900)) throws -> [Int64] {
+        guard level.level >= 0 else { throw QueueError.invalidArgument("levels are 0 or more, not \(level.level)") }
+        guard maxRuntime > .zero else { throw QueueError.invalidArgument("the runtime limit must be positive") }
+        for job in jobs {
+            guard !job.kind.isEmpty, job.kind.utf8.count <= 100 else {
+                throw QueueError.invalidArgument("job kinds must have 1 to 100 bytes")
+            }
+            if let priority = job.priority { try BuildPlan.checkPriority(priority, what: "job priority") }
+        }
+        if jobs.isEmpty { return [] }
+        let ids: [Int64] = try connection.transaction { db in
+            guard let build = try db.run(QueueSQL.named("BuildLock"), [level.build]).rows.first else {
+                throw QueueError.unknownBuild(level.build)
+            }
+            guard let row = try db.run(QueueSQL.named("BuildLevelGet"), [level.build, level.layer, level.level]).rows.first else {
+                throw QueueError.unknownLevel(build: level.build, layer: level.layer, level: level.level)
+            }
+            let buildState = try build.string("state"), levelState = try row.string("state")
+            let state: JobState
+            switch (buildState, levelState) {
+            case ("cancelled", _), (_, "succeeded"), (_, "cancelled"):
+                throw QueueError.levelClosed(build: level.build, layer: level.layer, level: level.level,
+                                             state: buildState == "cancelled" ? "cancelled" : levelState)
+            case (_, "waiting"): state = .waiting
+            case ("running", _): state = .available
+            default: state = .held
+            }
+            let ids = try insertJobs(jobs, key: level, state: state, defaultMaxRuntime: maxRuntime, db)
+            try db.run(QueueSQL.named("BuildLevelAddJobs"), [level.build, level.layer, level.level, ids.count])
+            if state == .available { try db.run(QueueSQL.named("NotifyJobs")) }
+            return ids
+        }
+        QueueMetrics.enqueued.increment(by: ids.count)
+        return ids
+    }
+
+    /// Leases up to `limit` claimable jobs to `worker` (which must be registered and active),
+    /// in the order priority, level, locality. One statement; no transaction stays open.
+    public func claim(worker: WorkerID, limit: Int) throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rows = try connection.run(QueueSQL.named("JobsClaim"), [worker, limit]).rows
+        let received = clock.now
+        QueueMetrics.claimLatency.recordNanoseconds(Self.nanoseconds(received - start))
+        if !rows.isEmpty { QueueMetrics.claimed.increment(by: rows.count) }
+        return try rows.map { row in
+            let limit = Duration.seconds(try row.optionalDouble("runtime_limit") ?? 0)
+            return ClaimedJob(
+                lease: JobLease(job: try row.int64("id"), attempt: try row.int("attempt"), worker: worker),
+                kind: try row.string("kind"), payload: try row.string("payload"),
+                level: LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"), level: try row.int("level")),
+                maxAttempts: try row.int("max_attempts"), runtimeLimit: limit, deadline: start + limit)
+        }
+    }
+
+    /// Records jobs as succeeded (moved to the history) if their leases still hold, then
+    /// advances the levels this emptied. Leases whose writes matched nothing are reported lost.
+    public func complete(_ completions: [Completion]) throws -> CompletionReport {
+        var report = CompletionReport(completed: [], lost: [], advanced: [])
+        var drained = Set<LevelKey>()
+        for (worker, group) in Dictionary(grouping: completions, by: \.lease.worker) {
+            let rows = try connection.run(QueueSQL.named("JobsComplete"), [
+                worker, group.map(\.lease.job), group.map(\.lease.attempt), group.map(\.result),
+            ]).rows
+            for row in rows {
+                report.completed.insert(try row.int64("id"))
+                if try row.bool("drained") {
+                    drained.insert(LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"),
+                                            level: try row.int("level")))
+                }
+            }
+            report.lost += group.map(\.lease).filter { !report.completed.contains($0.job) }
+        }
+        // After the commit: the advance decides under the build's lock, seeing every
+        // completion committed before it (see queue_advance_level).
+        let store = BuildStore(connection)
+        for level in drained.sorted(by: { ($0.build, $0.layer, $0.level) < ($1.build, $1.layer, $1.level) })
+        where try store.advance(level) {
+            report.advanced.append(level)
+        }
+        QueueMetrics.completed.increment(by: report.completed.count)
+        if !report.lost.isEmpty { QueueMetrics.leaseLost.increment(by: report.lost.count) }
+        return report
+    }
+
+    @discardableResult
+    public func complete(_ lease: JobLease, result: String? = nil) throws -> Bool {
+        try !complete([Completion(lease: lease, result: result)]).completed.isEmpty
+    }
+
+    /// Records failed attempts (every one is kept in `job_errors`). Jobs missing from the
+    /// result had lost their lease, and nothing was written for them.
+    public func fail(_ failures: [Failure]) throws -> [Int64: FailureOutcome] {
+        var outcomes: [Int64: FailureOutcome] = [:]
+        for (worker, group) in Dictionary(grouping: failures, by: \.lease.worker) {
+            let rows = try connection.run(QueueSQL.named("JobsFail"), [
+                worker, group.map(\.lease.job), group.map(\.lease.attempt), group.map(\.kind.rawValue), group.map(\.message),
+            ]).rows
+            for row in rows {
+                let stateText = try row.string("state")
+                guard let state = JobState(rawValue: stateText) else {
+                    throw DatabaseError.unexpectedResult(statement: "JobsFail", reason: "unknown job state \(stateText)")
+                }
+                outcomes[try row.int64("id")] = FailureOutcome(state: state,
+                                                               retryIn: .seconds(max(try row.optionalDouble("retry_in") ?? 0, 0)))
+            }
+        }
+        QueueMetrics.failed.increment(by: outcomes.count)
+        QueueMetrics.retried.increment(by: outcomes.values.filter { $0.state == .available }.count)
+        QueueMetrics.deadLettered.increment(by: outcomes.values.filter { $0.state == .failed }.count)
+        let lost = failures.count - outcomes.count
+        if lost > 0 { QueueMetrics.leaseLost.increment(by: lost) }
+        return outcomes
+    }
+
+    /// One failed attempt; nil if the lease was lost.
+    public func fail(_ lease: JobLease, message: String, retryable: Bool = true) throws -> FailureOutcome? {
+        try fail([Failure(lease: lease, kind: retryable ? .error : .permanent, message: message)])[lease.job]
+    }
+
+    /// Hands unfinished jobs back at once with their attempt given back (graceful shutdown).
+    /// Returns the jobs released; the others had lost their lease.
+    public func release(_ leases: [JobLease]) throws -> Set<Int64> {
+        var released = Set<Int64>()
+        for (worker, group) in Dictionary(grouping: leases, by: \.worker) {
+            for row in try connection.run(QueueSQL.named("JobsRelease"), [worker, group.map(\.job), group.map(\.attempt)]).rows {
+                released.insert(try row.int64("id"))
+            }
+        }
+        QueueMetrics.released.increment(by: released.count)
+        return released
+    }
+
+    /// The worker stopped a job because its build was cancelled: records it as cancelled.
+    @discardableResult
+    public func acknowledgeCancel(_ lease: JobLease) throws -> Bool {
+        !(try connection.run(QueueSQL.named("JobCancelAcknowledge"), [lease.worker, lease.job, lease.attempt]).rows.isEmpty)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

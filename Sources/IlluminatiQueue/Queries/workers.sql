@@ -1,0 +1,32 @@
+-- Worker registry, heartbeats and the reaper.
+
+-- name: WorkerRegister :exec
+INSERT INTO workers (id, hostname, pid, version, kinds, concurrency, lease)
+VALUES ($1, $2, $3, $4, $5::text[], $6, make_interval(secs => $7));
+
+-- name: WorkerHeartbeat :many
+-- One statement per beat: refreshes the worker's row and reports, for each lease the worker
+-- believes it holds, whether it still does and whether its build asked it to stop. Always
+-- returns at least one row; `alive` is false when the worker's row is gone (it was presumed
+-- dead and pruned), and then nothing it holds is valid.
+WITH beat AS (
+    UPDATE workers SET last_seen = now() WHERE id = $1 RETURNING id
+), held AS (
+    SELECT h.id, h.attempt, j.id IS NOT NULL AS held, coalesce(j.cancel_requested, false) AS cancel_requested
+    FROM unnest($2::bigint[], $3::integer[]) AS h (id, attempt)
+    LEFT JOIN jobs j ON j.id = h.id AND j.attempt = h.attempt AND j.worker_id = $1 AND j.state = 'running'
+)
+SELECT EXISTS (SELECT 1 FROM beat) AS alive, held.id, held.attempt, held.held, held.cancel_requested
+FROM (VALUES (1)) AS one (x) LEFT JOIN held ON true;
+
+-- name: WorkerDrain :exec
+UPDATE workers SET state = 'draining', last_seen = now() WHERE id = $1;
+
+-- name: WorkerDeregister :exec
+DELETE FROM workers WHERE id = $1;
+
+-- name: WorkerRelease :one
+SELECT release_worker($1) AS jobs;
+
+-- name: Reap :many
+SELECT job_id, build_id, attempt, worker_id, reason, new_state FROM queue_reap($1);

@@ -1,0 +1,22 @@
+/// Queue requests that cannot be carried out, in words an operator can act on.
+public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownExperiment(Int64)
+    case unknownBuild(Int64)
+    case unknownLevel(build: Int64, layer: String, level: Int)
+    /// Jobs cannot be added to a level that has finished or a build that was cancelled.
+    case levelClosed(build: Int64, layer: String, level: Int, state: String)
+    case invalidPlan(String)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .unknownExperiment(let id): return "no experiment with id \(id)"
+        case .unknownBuild(let id): return "no build with id \(id)"
+        case .unknownLevel(let build, let layer, let level): return "build \(build) has no level \(level) in layer \(layer)"
+        case .levelClosed(let build, let layer, let level, let state):
+            return "level \(level) of layer \(layer) in build \(build) is \(state); no jobs can be added to it"
+        case .invalidPlan(let reason): return "invalid build plan: \(reason)"
+        case .invalidArgument(let reason): return "invalid argument: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import IlluminatiDatabase
+
+public struct ReapedJob: Sendable, Equatable {
+    public enum Reason: String, Sendable { case leaseLost = "lease_lost", deadline }
+
+    public var job: Int64
+    public var build: Int64
+    public var attempt: Int
+    public var worker: WorkerID?
+    public var reason: Reason
+    /// `available` (after a backoff), `failed` (attempts exhausted) or `held`.
+    public var state: JobState
+}
+
+public struct ReapReport: Sendable {
+    public var reaped: [ReapedJob]
+    /// Levels found empty and advanced (a completion's own advance was lost to a crash).
+    public var advancedLevels: Int
+}
+
+/// Takes back the jobs of workers silent past their lease and of jobs past their deadline,
+/// purges cancelled builds, forgets long-dead workers, and advances drained levels. Safe to
+/// call from the coordinator and from every worker: concurrent sweeps skip each other.
+public struct Reaper {
+    let connection: DatabaseConnection
+
+    public init(_ connection: DatabaseConnection) { self.connection = connection }
+
+    public func sweep(maxJobs: Int = 1000) throws -> ReapReport {
+        let rows = try connection.run(QueueSQL.named("Reap"), [maxJobs]).rows
+        let reaped = try rows.map { row in
+            let reasonText = try row.string("reason"), stateText = try row.string("new_state")
+            guard let reason = ReapedJob.Reason(rawValue: reasonText), let state = JobState(rawValue: stateText) else {
+                throw DatabaseError.unexpectedResult(statement: "Reap", reason: "unexpected \(reasonText)/\(stateText)")
+            }
+            return ReapedJob(job: try row.int64("job_id"), build: try row.int64("build_id"), attempt: try row.int("attempt"),
+                             worker: try row.optionalString("worker_id").flatMap(WorkerID.init),
+                             reason: reason, state: state)
+        }
+        if !reaped.isEmpty { QueueMetrics.reaped.increment(by: reaped.count) }
+        let advanced = try BuildStore(connection).advanceReadyLevels()
+        return ReapReport(reaped: reaped, advancedLevels: advanced)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import IlluminatiDatabase
+import Logging
+
+/// One claim loop of a worker, on its own thread and connection: claim a batch, run it,
+/// write the outcomes, repeat; sleep until notified or polled when the queue is empty;
+/// reconnect with backoff when the database goes away.
+final class ClaimLoop: @unchecked Sendable {
+    let index: Int
+    let configuration: QueueWorkerConfiguration
+    let handlers: [String: JobHandler]
+    let state: WorkerState
+    let logger: Logger
+    private let executor = ClaimLoopExecutor()
+
+    init(index: Int, configuration: QueueWorkerConfiguration, handlers: [String: JobHandler], state: WorkerState,
+         logger: Logger) {
+        self.index = index
+        self.configuration = configuration
+        self.handlers = handlers
+        self.state = state
+        self.logger = logger
+    }
+
+    func run() {
+        defer { state.laneFinished() }
+        var connection: DatabaseConnection?
+        var pending = PendingWrites()
+        var emptyClaims = 0
+        while true {
+            if state.isStopping && pending.isEmpty { return }
+            if connection == nil {
+                connection = connect()
+                if connection == nil {
+                    if !pending.isEmpty {
+                        logger.warning("stopping with \(pending.count) job outcomes unwritten; the reaper will hand those jobs out again")
+                    }
+                    return
+                }
+            }
+            guard let db = connection else { continue }
+            do {
+                try pending.flush(db, logger: logger)
+                if state.isStopping { continue }
+                let jobs = try JobQueue(db).claim(worker: state.workerID, limit: configuration.batchSize)
+                if jobs.isEmpty {
+                    emptyClaims += 1
+                    state.waitForWork(timeout: pollDelay(afterEmptyClaims: emptyClaims), jitter: configuration.notifyJitter)
+                    continue
+                }
+                emptyClaims = 0
+                pending.append(execute(jobs))
+                try pending.flush(db, logger: logger)
+            } catch let error as DatabaseError where error.isConnectionProblem {
+                logger.warning("lost the connection to PostgreSQL; reconnecting", metadata: ["error": "\(error)"])
+                QueueMetrics.reconnects.increment()
+                connection = nil
+            } catch {
+                // A statement the server rejected: not expected to fix itself at once.
+                logger.error("queue statement failed", metadata: ["error": "\(error)"])
+                connection = nil
+                _ = sleepUnlessStopped(.seconds(1)) { [state] in state.isStopping }
+            }
+        }
+    }
+
+    private func connect() -> DatabaseConnection? {
+        let retry = ConnectionRetry(backoff: configuration.reconnectBackoff, giveUpAfter: nil)
+        return try? DatabaseConnection.connect(conninfo: configuration.conninfo, applicationName: configuration.applicationName,
+                                               retry: retry, logger: logger,
+                                               shouldStop: { [state] in state.isPastShutdownDeadline })
+    }
+
+    /// The poll interval with ±25 % jitter, growing by half each empty claim up to the idle interval.
+    private func pollDelay(afterEmptyClaims count: Int) -> Duration {
+        let base = configuration.pollInterval.inSeconds * pow(1.5, Double(min(count, 20) - 1))
+        let capped = min(base, max(configuration.idlePollInterval.inSeconds, configuration.pollInterval.inSeconds))
+        return .seconds(capped * Double.random(in: 0.75...1.25))
+    }
+
+    // MARK: Running a batch
+
+    private func execute(_ jobs: [ClaimedJob]) -> PendingWrites {
+        var writes = PendingWrites()
+        var runs: [JobRun] = []
+        for job in jobs {
+            guard let handler = handlers[job.kind] else {
+                let known = handlers.keys.sorted().joined(separator: ", ")
+                writes.failures.append(Failure(
+                    lease: job.lease, kind: .permanent,
+                    message: "no handler for job kind '\(job.kind)' on worker \(configuration.hostname) (it handles: \(known))"))
+                continue
+            }
+            let run = JobRun(job: job)
+            state.add(run)
+            run.start(handler, on: executor)
+            runs.append(run)
+        }
+        QueueMetrics.running.record(state.running.count)
+        for run in runs { waitFor(run) }
+        state.remove(runs)
+        QueueMetrics.running.record(state.running.count)
+        for run in runs { record(run, into: &writes) }
+        return writes
+    }
+
+    /// Waits for the handler, stopping it at the job's deadline or at the end of the shutdown
+    /// grace period; after a stop it gets `cancellationGrace` to return, then it is abandoned.
+    private func waitFor(_ run: JobRun) {
+        let grace = configuration.cancellationGrace
+        while run.result == nil {
+            let now = ContinuousClock.now
+            let limit: ContinuousClock.Instant
+            if let stoppedAt = run.context.stopTime {
+                if now >= stoppedAt + grace {
+                    logger.warning("job did not stop within \(grace); abandoning it", metadata: ["job": "\(run.job.id)"])
+                    return
+                }
+                limit = stoppedAt + grace
+            } else if now >= run.job.deadline {
+                run.stop(.deadline)
+                continue
+            } else if let shutdown = state.shutdownDeadline, now >= shutdown {
+                run.stop(.shutdown)
+                continue
+            } else {
+                limit = min(run.job.deadline, state.shutdownDeadline ?? run.job.deadline)
+            }
+            // Short slices, so a stop requested meanwhile (heartbeat, shutdown) is noticed promptly.
+            executor.drain(until: min(now + .milliseconds(100), limit)) { run.result != nil }
+        }
+    }
+
+    private func record(_ run: JobRun, into writes: inout PendingWrites) {
+        let lease = run.job.lease
+        let reason = run.context.stopReason
+        if run.result != nil {
+            QueueMetrics.jobDuration.recordNanoseconds(JobQueue.nanoseconds(ContinuousClock.now - run.started))
+        }
+        if reason == .leaseLost {
+            QueueMetrics.leaseLost.increment()
+            logger.warning("job stopped: its lease was lost", metadata: ["job": "\(lease.job)", "attempt": "\(lease.attempt)"])
+            return
+        }
+        switch run.result {
+        case .succeeded(let result)?:
+            // Finished work is recorded even if a stop was requested meanwhile.
+            writes.completions.append(Completion(lease: lease, result: result))
+        case .failed(let error)?:
+            switch reason {
+            case .buildCancelled?: writes.cancellations.append(lease)
+            case .shutdown?: writes.releases.append(lease)
+            case .deadline?: writes.failures.append(deadlineFailure(run))
+            case .leaseLost?, nil:
+                let permanent = error is PermanentJobError
+                writes.failures.append(Failure(lease: lease, kind: permanent ? .permanent : .error,
+                                               message: String(describing: error)))
+            }
+        case nil:
+            switch reason {
+            case .buildCancelled?: writes.cancellations.append(lease)
+            case .shutdown?: writes.releases.append(lease)
+            case .deadline?, .leaseLost?, nil: writes.failures.append(deadlineFailure(run))
+            }
+        }
+    }
+
+    private func deadlineFailure(_ run: JobRun) -> Failure {
+        Failure(lease: run.job.lease, kind: .deadline,
+                message: "ran past its runtime limit of \(Int(run.job.runtimeLimit.inSeconds.rounded())) s and was stopped")
+    }
+}

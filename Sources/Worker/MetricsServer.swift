@@ -1,0 +1,91 @@
+import Foundation
+import IlluminatiMetrics
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `GET /metrics` in Prometheus' text format on a plain socket: a worker needs no web
+/// framework for one scrape every few seconds.
+final class MetricsServer: Service, @unchecked Sendable {
+    private let socketFD: Int32
+    private let metrics: PrometheusExport
+    private let logger: Logger
+
+    init(address: String, port: Int, metrics: PrometheusExport, logger: Logger) throws {
+        self.metrics = metrics
+        self.logger = logger
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw WorkerExit(message: "metrics: cannot create a socket", code: 1) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, address, &addr.sin_addr) == 1 else {
+            close(fd)
+            throw WorkerExit(message: "metrics: \(address) is not an IPv4 address", code: 2)
+        }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw WorkerExit(message: "metrics: cannot listen on \(address):\(port): \(reason)", code: 1)
+        }
+        self.socketFD = fd
+    }
+
+    func run() async throws {
+        let thread = Thread { [self] in acceptLoop() }
+        thread.name = "illuminati-metrics"
+        thread.start()
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        } onGracefulShutdown: {}
+        shutdown(socketFD, Int32(SHUT_RDWR))
+        close(socketFD)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(socketFD, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            respond(client)
+            close(client)
+        }
+    }
+
+    private func respond(_ client: Int32) {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(client, &buffer, buffer.count)
+        guard count > 0 else { return }
+        let request = String(decoding: buffer[0..<count], as: UTF8.self)
+        let line = request.prefix { $0 != "\r" && $0 != "\n" }
+        let (status, body, type): (String, String, String)
+        if line.hasPrefix("GET /metrics ") || line.hasPrefix("GET /metrics?") {
+            (status, body, type) = ("200 OK", metrics.text(), "text/plain; version=0.0.4; charset=utf-8")
+        } else {
+            (status, body, type) = ("404 Not Found", "only /metrics is served here\n", "text/plain; charset=utf-8")
+        }
+        let payload = Array(body.utf8)
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
+        let bytes = Array(head.utf8) + payload
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            sent += n
+        }
+    }
+}

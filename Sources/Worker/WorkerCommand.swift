@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import IlluminatiBuild
+import IlluminatiDatabase
+import IlluminatiMetrics
+import IlluminatiQueue
+import Logging
+import ServiceLifecycle
+
+/// `illuminati-worker`: stateless; claims jobs of any build from the queue, renders, writes
+/// to the shared storage and completes them. Start and stop any number, anywhere, any time.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "illuminati-worker",
+        abstract: "Renders pyramid tiles for jobs claimed from the PostgreSQL queue.",
+        discussion: """
+            SIGTERM or SIGINT stops claiming; running jobs get --grace seconds to finish, then they \
+            are released for another worker.
+            """,
+        version: WorkerVersion.current)
+
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (default: DATABASE_URL, then PG* variables).", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Join the private cluster of this state folder when no URL is given.", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Shared storage root (default: ILLUMINATI_STORAGE, else <state-dir>/storage).", valueName: "dir"))
+    var storage: String?
+
+    @Option(name: .long, help: "Jobs run at once (default: the number of cores).")
+    var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: ArgumentHelp("Seconds without a heartbeat after which this worker's jobs go to others.", valueName: "s"))
+    var lease: Int = 30
+
+    @Option(name: .long, help: "Exit after this many jobs.")
+    var maxJobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Exit after this many seconds without a job.", valueName: "s"))
+    var idleExit: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds running jobs get to finish on SIGTERM/SIGINT.", valueName: "s"))
+    var grace: Double = 20
+
+    @Option(name: .long, help: "Serve Prometheus metrics at http://<address>:<port>/metrics.")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Address the metrics endpoint listens on.")
+    var metricsAddress: String = "0.0.0.0"
+
+    @Option(name: .long, help: ArgumentHelp("Decoded-image cache per build, in MiB.", valueName: "MiB"))
+    var cacheMb: Int = 128
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to keep trying when PostgreSQL is down at start.", valueName: "s"))
+    var connectTimeout: Double = 60
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard lease >= 2 else { throw ValidationError("--lease must be at least 2 seconds") }
+        if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
+        if let idleExit, idleExit <= 0 { throw ValidationError("--idle-exit must be positive") }
+        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .notice
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "illuminati.worker")
+        let metrics = PrometheusExport.bootstrap()
+        let conninfo = try WorkerDatabase.conninfo(databaseURL: databaseURL, stateDir: stateDir)
+        let storageRoot = try WorkerDatabase.storageRoot(storage, stateDir: stateDir)
+        let startupRetry = ConnectionRetry(giveUpAfter: .milliseconds(Int(connectTimeout * 1000)))
+        try WorkerDatabase.checkSchema(conninfo, retry: startupRetry)
+
+        let runner = BuildJobRunner(storageRoot: storageRoot, conninfo: conninfo, cacheBytes: cacheMb << 20, logger: logger)
+        let limits = JobLimits(maxJobs: maxJobs, idleExit: idleExit.map { Duration.milliseconds(Int($0 * 1000)) })
+        var configuration = QueueWorkerConfiguration(conninfo: conninfo, concurrency: concurrency, batchSize: 1,
+                                                     lease: .seconds(lease),
+                                                     heartbeatInterval: .milliseconds(max(500, lease * 1000 / 6)),
+                                                     version: WorkerVersion.current)
+        configuration.startupRetry = startupRetry
+        configuration.pollInterval = .seconds(1)
+        configuration.idlePollInterval = .seconds(3)
+        let worker = QueueWorker(configuration: configuration, handlers: limits.wrap(runner.handlers), logger: logger)
+        let graceDuration = Duration.milliseconds(Int(grace * 1000))
+        limits.onLimit = { reason in
+            logger.notice("\(reason); stopping")
+            worker.stop(grace: graceDuration)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: WorkerService(worker: worker, grace: graceDuration),
+                  successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let metricsPort {
+            let server = try MetricsServer(address: metricsAddress, port: metricsPort, metrics: metrics, logger: logger)
+            services.append(.init(service: server))
+        }
+        if idleExit != nil { services.append(.init(service: IdleWatch(limits: limits))) }
+        logger.notice("illuminati-worker \(WorkerVersion.current): \(concurrency) job(s) at once, storage \(storageRoot)")
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as QueueWorkerError {
+            throw WorkerExit(message: error.description, code: 1)
+        }
+    }
+}
+
+enum WorkerVersion {
+    static let current = "0.1.0"
+}
+
+/// A message and an exit code, for main.
+struct WorkerExit: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    var description: String { message }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import IlluminatiDatabase
+
+/// Where the worker's database and storage are, and whether the database is ready for it.
+enum WorkerDatabase {
+    static func conninfo(databaseURL: String?, stateDir: String?) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = databaseURL ?? environment["DATABASE_URL"], !url.isEmpty { return url }
+        if DatabaseTarget.resolve(databaseURL: nil, stateDirectory: "", environment: environment) == .environment {
+            return ""
+        }
+        if let stateDir {
+            // A worker never starts the private cluster; it joins the coordinator's.
+            return try EmbeddedCluster(stateDirectory: stateDir).conninfo
+        }
+        throw WorkerExit(message: "no database configured: pass --database-url, set DATABASE_URL or PG* variables, "
+                         + "or --state-dir of a running coordinator", code: 2)
+    }
+
+    static func storageRoot(_ storage: String?, stateDir: String?) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let chosen = storage ?? environment["ILLUMINATI_STORAGE"] ?? stateDir.map { "\($0)/storage" }
+        guard let chosen, !chosen.isEmpty else {
+            throw WorkerExit(message: "no storage configured: pass --storage or set ILLUMINATI_STORAGE", code: 2)
+        }
+        let absolute = URL(fileURLWithPath: chosen).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WorkerExit(message: "storage \(absolute) is not a folder (create it, or mount the shared storage there)", code: 2)
+        }
+        return absolute
+    }
+
+    /// A worker against a database without the queue's schema would fail every claim; say so once.
+    static func checkSchema(_ conninfo: String, retry: ConnectionRetry) throws {
+        let connection: DatabaseConnection
+        do {
+            connection = try DatabaseConnection.connect(conninfo: conninfo, applicationName: "illuminati-worker",
+                                                        retry: retry)
+        } catch {
+            throw WorkerExit(message: "cannot reach PostgreSQL: \(error)", code: 2)
+        }
+        let applied: Set<Int>
+        do {
+            applied = Set(try connection.run(Statements.named("MigrationsApplied")).rows.map { try $0.int("version") })
+        } catch let error as DatabaseError where error.sqlState == "42P01" {
+            applied = []
+        }
+        let pending = Migration.embedded.filter { !applied.contains($0.version) }
+        guard pending.isEmpty else {
+            throw WorkerExit(message: "the database's schema is not up to date (\(pending.count) migration(s) pending); "
+                             + "run `illuminati migrate` with the same database first", code: 2)
+        }
+    }
+}

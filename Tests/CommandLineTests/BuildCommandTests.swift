@@ -1,0 +1,249 @@
+import Foundation
+import IlluminatiCore
+import IlluminatiDatabase
+import IlluminatiQueue
+import IlluminatiSample
+import IlluminatiTestSupport
+import Testing
+
+/// A plate big enough for a few pyramid levels and many one-tile jobs, written per test so
+/// a test may damage its files.
+func buildPlate(seed: UInt64 = 7) throws -> (directory: TemporaryDirectory, manifest: String) {
+    let directory = TemporaryDirectory.make(prefix: "illuminati-build-plate")
+    var spec = SamplePlateSpec()
+    spec.plates = 2
+    spec.wells = .names(["A01", "B02"])
+    spec.siteRows = 2
+    spec.siteColumns = 2
+    spec.height = 160
+    spec.width = 200
+    spec.channels = 2
+    spec.cycles = 2
+    spec.seed = seed
+    let result = try SamplePlate.generate(spec, into: directory.path)
+    return (directory, result.manifestPath)
+}
+
+/// Every regular file below `root`, by relative path, with its bytes.
+func filesBelow(_ root: String) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
+    for case let relative as String in walker {
+        let path = root + "/" + relative
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+    }
+    return files
+}
+
+/// The files of an experiment's build output that a viewer reads (statistics partials and
+/// the merged statistics are compared too: they are part of the deterministic output).
+func buildOutput(storage: String, experiment: String) throws -> [String: Data] {
+    try filesBelow(storage + "/" + experiment)
+}
+
+struct BuildRun {
+    let database: String
+    let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
+
+    func run(_ arguments: [String]) throws -> Executables.Outcome {
+        try Executables.run("illuminati", arguments + ["--database-url", database])
+    }
+
+    func create(_ name: String, manifest: String) throws {
+        let outcome = try run(["experiment", "create", name, "--manifest", manifest])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    func initialize(_ name: String, _ options: [String] = ["--illumcorr", "--align", "--clip", "--batch-size", "4"]) throws {
+        let outcome = try run(["init", name] + options)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    func submit(_ name: String, workers: Int) throws -> Executables.Outcome {
+        try run(["submit", name, "--workers", "\(workers)", "--interval", "0.2", "--storage", storage.path])
+    }
+
+    func startSubmit(_ name: String, workers: Int = 0) throws -> Executables.Running {
+        try Executables.start("illuminati", ["submit", name, "--workers", "\(workers)", "--interval", "0.2",
+                                             "--storage", storage.path, "--database-url", database])
+    }
+
+    func startWorker() throws -> Executables.Running {
+        try Executables.start("illuminati-worker", ["--database-url", database, "--storage", storage.path,
+                                                    "--concurrency", "1", "--lease", "2", "--grace", "1"])
+    }
+}
+
+@Suite(.serialized) struct BuildCommandTests {
+    @Test func threeWorkersBuildEveryLayerIdenticallyToOneWorker() throws {
+        let plate = try buildPlate()
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let many = BuildRun(database: database), one = BuildRun(database: database)
+        try many.create("many", manifest: plate.manifest)
+        try one.create("one", manifest: plate.manifest)
+        try many.initialize("many")
+        try one.initialize("one")
+
+        let built = try many.submit("many", workers: 3)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.contains("done"))
+        let single = try one.submit("one", workers: 1)
+        #expect(single.status == 0, "\(single.stderr)")
+
+        let a = try buildOutput(storage: many.storage.path, experiment: "many")
+        let b = try buildOutput(storage: one.storage.path, experiment: "one")
+        for layer in ["DAPI_c0", "DAPI_c1", "GFP_c0", "GFP_c1"] {
+            let dzi = try #require(a["\(layer).dzi"].map { String(decoding: $0, as: UTF8.self) })
+            #expect(dzi.contains("TileSize=\"256\"") && dzi.contains("Overlap=\"0\""))
+            #expect(a["\(layer).json"] != nil)
+            #expect(a.keys.contains { $0.hasPrefix("\(layer)_files/0/") }, "level 0 (1×1) of \(layer)")
+            #expect(!a.keys.contains { $0.hasPrefix("\(layer)_intermediate") }, "intermediates are removed")
+        }
+        #expect(a.keys.filter { $0.hasSuffix(".jpg") }.count > 40)
+        #expect(Set(a.keys) == Set(b.keys))
+        let differing = a.keys.filter { a[$0] != b[$0] }.sorted()
+        #expect(differing.isEmpty, "differ: \(differing.prefix(5))")
+
+        let experiment = try ExperimentStore(connection).load("many")
+        #expect(try MapObjectStore(connection).counts(experimentID: experiment.id) == ["Plates": 2, "Wells": 4, "Sites": 16])
+        let build = try #require(try BuildStore(connection).latestBuild(experiment: experiment.id))
+        #expect(build.state == .succeeded)
+        let history = try QueueInspector(connection).history(build: build.id)
+        #expect(history.total == history.distinctJobs, "no job completed twice")
+    }
+
+    @Test func killedWorkersLoseNothingAndChangeNoByte() throws {
+        let plate = try buildPlate(seed: 11)
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let clean = BuildRun(database: database), chaos = BuildRun(database: database)
+        try clean.create("clean", manifest: plate.manifest)
+        try chaos.create("chaos", manifest: plate.manifest)
+        try clean.initialize("clean", ["--align", "--clip", "--batch-size", "1"])
+        try chaos.initialize("chaos", ["--align", "--clip", "--batch-size", "1"])
+        #expect(try clean.submit("clean", workers: 1).status == 0)
+
+        let coordinator = try chaos.startSubmit("chaos")
+        var workers = try (0..<2).map { _ in try chaos.startWorker() }
+        var kills = 0
+        var generator = SystemRandomNumberGenerator()
+        while coordinator.isRunning && kills < 4 {
+            usleep(UInt32.random(in: 150_000...600_000, using: &generator))
+            guard coordinator.isRunning else { break }
+            let victim = Int.random(in: 0..<workers.count, using: &generator)
+            workers[victim].send(SIGKILL)
+            _ = workers[victim].finish()
+            kills += 1
+            workers[victim] = try chaos.startWorker()
+        }
+        let outcome = coordinator.finish(timeout: .seconds(180))
+        for worker in workers {
+            worker.send(SIGTERM)
+            _ = worker.finish(timeout: .seconds(20))
+        }
+        let finished = try #require(outcome, "the build did not finish")
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(kills >= 1)
+
+        let a = try buildOutput(storage: clean.storage.path, experiment: "clean")
+        let b = try buildOutput(storage: chaos.storage.path, experiment: "chaos")
+        #expect(Set(a.keys) == Set(b.keys))
+        #expect(a.keys.filter { a[$0] != b[$0] }.isEmpty)
+        let experiment = try ExperimentStore(connection).load("chaos")
+        let build = try #require(try BuildStore(connection).latestBuild(experiment: experiment.id))
+        #expect(try QueueInspector(connection).failures(build: build.id).isEmpty, "nothing dead-lettered")
+        let history = try QueueInspector(connection).history(build: build.id)
+        #expect(history.total == history.distinctJobs)
+    }
+
+    @Test func aCorruptImageIsDeadLetteredAndResubmitFinishesTheBuild() throws {
+        let plate = try buildPlate(seed: 5)
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("corrupt", manifest: plate.manifest)
+        let manifest = try String(contentsOfFile: plate.manifest, encoding: .utf8)
+        let victimRelative = try #require(manifest.split(separator: "\n").dropFirst().first { $0.contains("GFP") }?
+            .split(separator: ",").first.map(String.init))
+        let victim = victimRelative.hasPrefix("/") ? victimRelative : plate.directory.path + "/" + victimRelative
+        let original = try Data(contentsOf: URL(fileURLWithPath: victim))
+        try original.prefix(original.count / 3).write(to: URL(fileURLWithPath: victim))
+        try run.initialize("corrupt", ["--batch-size", "4"])
+
+        let failed = try run.submit("corrupt", workers: 2)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains((victim as NSString).lastPathComponent), "\(failed.stderr)")
+        #expect(failed.stderr.contains("resubmit"))
+        #expect(noStackTrace(failed))
+        let partial = try buildOutput(storage: run.storage.path, experiment: "corrupt")
+        #expect(partial["DAPI_c0.dzi"] != nil, "layers without the bad file are built")
+
+        try original.write(to: URL(fileURLWithPath: victim))
+        let resubmitted = try run.run(["resubmit", "corrupt"])
+        #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
+        let finished = try run.submit("corrupt", workers: 2)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let complete = try buildOutput(storage: run.storage.path, experiment: "corrupt")
+        for layer in ["DAPI_c0", "DAPI_c1", "GFP_c0", "GFP_c1"] { #expect(complete["\(layer).dzi"] != nil) }
+    }
+
+    @Test func twoCoordinatorsDriveOneBuildOnce() throws {
+        let plate = try buildPlate(seed: 3)
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("twice", manifest: plate.manifest)
+        try run.initialize("twice", ["--clip", "--batch-size", "1"])
+        let first = try run.startSubmit("twice", workers: 1)
+        let second = try run.startSubmit("twice", workers: 1)
+        let a = try #require(first.finish(timeout: .seconds(180)))
+        let b = try #require(second.finish(timeout: .seconds(180)))
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(b.status == 0, "\(b.stderr)")
+        let experiment = try ExperimentStore(connection).load("twice")
+        let builds = try BuildStore(connection).builds(experiment: experiment.id)
+        #expect(builds.count == 1)
+        let history = try QueueInspector(connection).history(build: builds[0].id)
+        #expect(history.total == history.distinctJobs)
+        let levels = try QueueInspector(connection).levels(build: builds[0].id)
+        #expect(levels.allSatisfy { $0.state == .succeeded })
+        #expect(Set(levels.map { "\($0.layer)/\($0.level)" }).count == levels.count)
+    }
+
+    @Test func initReplacesAPlannedBuildAndRefusesAStartedOne() throws {
+        let plate = try buildPlate(seed: 9)
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("started", manifest: plate.manifest)
+        try run.initialize("started", ["--batch-size", "4"])
+        let replaced = try run.run(["init", "started", "--batch-size", "2"])
+        #expect(replaced.status == 0)
+        #expect(replaced.stdout.contains("replaced build"))
+
+        // A coordinator without workers starts the build and is stopped before it ends.
+        let coordinator = try run.startSubmit("started")
+        usleep(1_500_000)
+        coordinator.send(SIGTERM)
+        _ = coordinator.finish(timeout: .seconds(20))
+        let refused = try run.run(["init", "started"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("already started") && refused.stderr.contains("illuminati submit started"),
+                "\(refused.stderr)")
+        #expect(try run.submit("started", workers: 1).status == 0)
+
+        let unknown = try run.run(["init", "no-such-experiment"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no experiment named no-such-experiment"))
+    }
+
+    @Test func aWorkerWithoutTheSchemaSaysSo() throws {
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
+        let outcome = try Executables.run("illuminati-worker", ["--database-url", database, "--storage", storage.path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("illuminati migrate"), "\(outcome.stderr)")
+        let noStorage = try Executables.run("illuminati-worker", ["--database-url", database, "--storage", "/nonexistent/x"])
+        #expect(noStorage.status == 2)
+        #expect(noStorage.stderr.contains("/nonexistent/x"))
+    }
+}

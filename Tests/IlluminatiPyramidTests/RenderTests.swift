@@ -1,0 +1,131 @@
+import Foundation
+import IlluminatiCore
+import IlluminatiImaging
+import Testing
+@testable import IlluminatiPyramid
+
+@Suite("Rendering sample plates")
+struct RenderTests {
+    /// Checks every level of `layer` against the exact float pyramid; returns the per-level gap
+    /// (dB) by which our tiles fall short of one JPEG encode of the reference.
+    @discardableResult
+    private func checkGenerationLoss(_ sample: SampleExperiment, output: String, layer: ChannelLayer,
+                                     window: IntensityWindow, align: Bool, correction: IlluminationCorrection?,
+                                     quality: Int = 95) throws -> [Double] {
+        let layout = try PyramidLayout(geometry: sample.layout.pyramid)
+        let storage = PyramidStorage(root: output)
+        let sites = ExperimentLayers.sites(of: layer, in: sample.experiment, layout: sample.layout, align: align)
+        var reference = try referenceBase(layout: layout, sites: sites, window: window, correction: correction)
+        var gaps: [Double] = []
+        for level in stride(from: layout.maxLevel, through: 0, by: -1) {
+            if level < layout.maxLevel { reference = reference.halved() }
+            let ours = try decodedLevel(level, layer: layer.name, layout: layout, storage: storage)
+            let once = try singleEncode(reference, layout: layout, level: level, quality: quality)
+            let ourPSNR = reference.psnr(of: ours), bound = reference.psnr(of: once)
+            let gap = bound.isInfinite && ourPSNR.isInfinite ? 0 : bound - ourPSNR
+            gaps.append(gap)
+            #expect(gap <= 0.2, "level \(level): \(ourPSNR) dB, one encode of the reference \(bound) dB")
+        }
+        return gaps
+    }
+
+    @Test("every level is within 0.2 dB of one JPEG encode of the exact 2×2-mean reference")
+    func generationLoss() throws {
+        let sample = try SampleExperiment { _ in }
+        let output = TemporaryDirectory()
+        // 2×2-tile jobs: more than one stage, so intermediates between stages are exercised.
+        let summary = try sample.build(into: output.path) {
+            $0.clip = ClipRequest(upper: .percentile(99.9))
+            $0.batchSize = 4
+        }
+        #expect(summary.stages >= 2)
+        let layer = try #require(sample.experiment.layers.first)
+        let window = try #require(summary.windows[layer.name])
+        #expect(window.upper > window.lower + 255)
+        try checkGenerationLoss(sample, output: output.path, layer: layer, window: window, align: false, correction: nil)
+        // A lower quality widens JPEG's own error but not our gap.
+        let low = TemporaryDirectory()
+        let lowSummary = try sample.build(into: low.path) {
+            $0.clip = ClipRequest(upper: .value(window.upper), lower: window.lower)
+            $0.quality = 75
+        }
+        #expect(lowSummary.windows[layer.name] == window)
+        try checkGenerationLoss(sample, output: low.path, layer: layer, window: window, align: false, correction: nil, quality: 75)
+    }
+
+    @Test("with illumination correction and alignment, against the pure functions")
+    func correctedAndAligned() throws {
+        let sample = try SampleExperiment { $0.cycles = 2 }
+        #expect(sample.experiment.shifts.contains { $0.shift != PixelOffset(y: 0, x: 0) })
+        let output = TemporaryDirectory()
+        let summary = try sample.build(into: output.path) {
+            $0.clip = ClipRequest(upper: .percentile(99.5))
+            $0.illumination = .compute
+            $0.align = true
+        }
+        let statisticsPath = try #require(summary.statisticsFiles.first)
+        #expect(statisticsPath == output.file("illumstats/DAPI.illumstats"))
+        let (channel, statistics) = try IlluminationStatisticsFile.read(statisticsPath)
+        #expect(channel == "DAPI" && statistics.count == 16)
+        let correction = IlluminationCorrection(statistics: statistics)
+        for layer in sample.experiment.layers {
+            let window = try #require(summary.windows[layer.name])
+            try checkGenerationLoss(sample, output: output.path, layer: layer, window: window, align: true, correction: correction)
+        }
+        let descriptor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("DAPI_c1.json")))) as? [String: Any]
+        #expect(descriptor?["alignment"] as? Bool == true)
+        #expect((descriptor?["illuminationCorrection"] as? [String: Any])?["statistics"] as? String == "illumstats/DAPI.illumstats")
+    }
+
+    @Test("same input, same bytes: repeated builds, thread counts and job sizes")
+    func determinism() throws {
+        let sample = try SampleExperiment { _ in }
+        var trees: [[String: Data]] = []
+        for (threads, batchSize) in [(2, 4), (2, 4), (1, 1), (3, 64), (2, 16)] {
+            let output = TemporaryDirectory()
+            let summary = try sample.build(into: output.path) {
+                $0.clip = ClipRequest(upper: .value(3000), lower: 150)
+                $0.threads = threads
+                $0.batchSize = batchSize
+            }
+            #expect(summary.result.tilesWritten > 20)
+            trees.append(try fileTree(output.path))
+        }
+        #expect(trees[0].keys.contains("DAPI.dzi") && trees[0].keys.contains("DAPI_files/blank.jpg"))
+        #expect(!trees[0].keys.contains { $0.contains("intermediate") })
+        for tree in trees.dropFirst() {
+            #expect(tree.keys.sorted() == trees[0].keys.sorted())
+            let differing = tree.keys.filter { tree[$0] != trees[0][$0] }
+            #expect(differing.isEmpty, "differing files: \(differing.sorted().prefix(5))")
+        }
+    }
+
+    @Test("output layout: .dzi, descriptor, blank tile, no black tiles")
+    func outputFiles() throws {
+        let sample = try SampleExperiment { _ in }
+        let output = TemporaryDirectory()
+        let summary = try sample.build(into: output.path) { $0.clip = ClipRequest(upper: .value(3000), lower: 150) }
+        let layout = try PyramidLayout(geometry: sample.layout.pyramid)
+        let dzi = try String(contentsOfFile: output.file("DAPI.dzi"), encoding: .utf8)
+        #expect(dzi.contains("TileSize=\"256\"") && dzi.contains("Overlap=\"0\"") && dzi.contains("Format=\"jpg\""))
+        #expect(dzi.contains("Width=\"\(layout.baseSize.width)\" Height=\"\(layout.baseSize.height)\""))
+        let blank = try JPEGDecoder.decodeGray([UInt8](Data(contentsOf: URL(fileURLWithPath: output.file("DAPI_files/blank.jpg")))))
+        #expect(blank.width == 256 && blank.height == 256 && blank.pixels.allSatisfy { $0 == 0 })
+        // The well spacer column of the base level is black: not written, counted as blank.
+        #expect(summary.result.blankTiles > 0)
+        let tree = try fileTree(output.path)
+        let tiles = tree.keys.filter { $0.hasPrefix("DAPI_files/") && $0 != "DAPI_files/blank.jpg" }
+        #expect(tiles.count == summary.result.tilesWritten)
+        #expect(tree["DAPI_files/0/0_0.jpg"] != nil)  // every level down to 1×1
+        for path in tiles {
+            let decoded = try JPEGDecoder.decodeGray([UInt8](tree[path]!))
+            #expect(decoded.pixels.contains { $0 != 0 }, "\(path) is black but was written")
+        }
+        let descriptor = try JSONDecoder().decode(LayerDescriptor.self, from: tree["DAPI.json"]!)
+        #expect(descriptor.tissueMAPS.zOffset == layout.zOffset)
+        #expect(descriptor.geometry.levels.count == layout.maxLevel + 1)
+        #expect(descriptor.window.lower == 150 && descriptor.window.upper == 3000)
+        #expect(descriptor.blankTile == "DAPI_files/blank.jpg")
+        #expect(descriptor.geometry.levels.last?.tissueMAPSZ == layout.tissueMAPSDepth - 1)
+    }
+}

@@ -1,0 +1,39 @@
+import IlluminatiDatabase
+import IlluminatiQueue
+import Testing
+
+@Suite struct PlanTests {
+    func plan(_ layers: [LayerPlan], retry: RetryPolicy = RetryPolicy()) -> BuildPlan {
+        BuildPlan(experimentID: 1, retry: retry, layers: layers)
+    }
+
+    @Test func validPlansPass() throws {
+        try plan([LayerPlan(name: "s", levels: [jobs(1)]), LayerPlan(name: "p", after: ["s"], levels: [jobs(2), []])]).validate()
+        #expect(plan([LayerPlan(name: "s", levels: [jobs(1), jobs(3)])]).jobCount == 4)
+    }
+
+    @Test func invalidPlansAreRejectedWithTheReason() {
+        let cases: [(BuildPlan, String)] = [
+            (plan([]), "at least one layer"),
+            (plan([LayerPlan(name: "", levels: [jobs(1)])]), "layer names"),
+            (plan([LayerPlan(name: "a", levels: [jobs(1)]), LayerPlan(name: "a", levels: [jobs(1)])]), "appears twice"),
+            (plan([LayerPlan(name: "a", levels: [])]), "no levels"),
+            (plan([LayerPlan(name: "a", after: ["b"], levels: [jobs(1)])]), "not another layer"),
+            (plan([LayerPlan(name: "a", after: ["a"], levels: [jobs(1)])]), "not another layer"),
+            (plan([LayerPlan(name: "a", after: ["b"], levels: [jobs(1)]), LayerPlan(name: "b", after: ["a"], levels: [jobs(1)])]),
+             "cycle"),
+            (plan([LayerPlan(name: "a", levels: [[JobSpec(kind: "")]])]), "job kinds"),
+            (plan([LayerPlan(name: "a", levels: [[JobSpec(kind: "k", priority: 40000)]])]), "outside"),
+            (plan([LayerPlan(name: "a", levels: [[JobSpec(kind: "k", maxRuntime: .zero)]])]), "runtime"),
+            (plan([LayerPlan(name: "a", levels: [jobs(1)])], retry: RetryPolicy(maxAttempts: 0)), "max attempts"),
+        ]
+        for (plan, reason) in cases {
+            #expect {
+                try plan.validate()
+            } throws: { error in
+                guard case .invalidPlan(let message) = error as? QueueError else { return false }
+                return message.contains(reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import IlluminatiDatabase
+import IlluminatiQueue
+import Testing
+
+/// The generic worker loop, in this process, against a real database.
+@Suite struct WorkerLoopTests {
+    final class Running: @unchecked Sendable {
+        let worker: QueueWorker
+        private let done = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var failure: (any Error)?
+
+        init(_ worker: QueueWorker) {
+            self.worker = worker
+            Thread.detachNewThread { [self] in
+                do { try worker.runBlocking() } catch { lock.lock(); failure = error; lock.unlock() }
+                done.signal()
+            }
+        }
+
+        /// Stops the worker and waits for it; returns its error, if any.
+        @discardableResult
+        func stop(grace: Duration = .seconds(2)) -> (any Error)? {
+            worker.stop(grace: grace)
+            _ = done.wait(timeout: .now() + 30)
+            lock.lock(); defer { lock.unlock() }
+            return failure
+        }
+    }
+
+    func configuration(_ fixture: QueueFixture, poll: Duration = .milliseconds(100)) -> QueueWorkerConfiguration {
+        QueueWorkerConfiguration(conninfo: fixture.conninfo, concurrency: 2, batchSize: 2, lease: .seconds(5),
+                                 heartbeatInterval: .milliseconds(100), pollInterval: poll, idlePollInterval: poll,
+                                 notifyJitter: .milliseconds(1), reapInterval: nil, cancellationGrace: .seconds(1))
+    }
+
+    @Test func aJobOfAnUnknownKindIsDeadLetteredAtOnceWithAClearError() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+            [JobSpec(kind: "render-tile"), JobSpec(kind: "noop")]])]))
+        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["noop": { _, _ in nil }]))
+        defer { running.stop() }
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).failures(build: build).count == 1 })
+        let failed = try QueueInspector(fixture.db).failures(build: build)[0]
+        #expect(failed.kind == "render-tile" && failed.attempt == 1 && failed.errors.count == 1)
+        #expect(failed.lastError.contains("no handler for job kind 'render-tile'"))
+        #expect(failed.lastError.contains("noop"))
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).history(build: build).succeeded == 1 })
+    }
+
+    @Test func aGracefulStopReleasesUnfinishedJobsGivingTheAttemptBack() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(4, kind: "slow")])]))
+        let started = Counter()
+        let worker = QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, _ in
+            started.add(1)
+            try await Task.sleep(for: .seconds(60))
+            return nil
+        }])
+        let running = Running(worker)
+        #expect(fixture.eventually { started.value == 4 })
+        let id = try #require(worker.workerID)
+        #expect(running.stop(grace: .milliseconds(300)) == nil)
+        #expect(try fixture.int("SELECT count(*) AS n FROM jobs WHERE state = 'available' AND attempt = 0", []) == 4)
+        #expect(try fixture.int("SELECT count(*) AS n FROM workers WHERE id = $1", [id]) == 0)
+        #expect(try QueueInspector(fixture.db).failures(build: build).isEmpty)
+    }
+
+    @Test func cancellingABuildStopsItsRunningJobs() throws {
+        let fixture = try QueueFixture.make()
+        let store = BuildStore(fixture.db)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(2, kind: "slow")])]))
+        let started = Counter(), stopped = Counter()
+        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, context in
+            started.add(1)
+            do { try await Task.sleep(for: .seconds(60)) } catch {
+                if context.stopReason == .buildCancelled { stopped.add(1) }
+                throw error
+            }
+            return nil
+        }]))
+        defer { running.stop() }
+        #expect(fixture.eventually { started.value == 2 })
+        try store.cancel(build)
+        #expect(fixture.eventually(timeout: .seconds(10)) { stopped.value == 2 })
+        #expect(try fixture.eventually { try fixture.int("SELECT count(*) AS n FROM jobs", []) == 0 })
+        #expect(try fixture.int("SELECT count(*) AS n FROM job_history WHERE outcome = 'cancelled' AND worker_id IS NOT NULL", []) == 2)
+    }
+
+    @Test func aJobPastItsRuntimeLimitIsStoppedAndRetried() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan(
+            [LayerPlan(name: "a", levels: [[JobSpec(kind: "slow", maxRuntime: .milliseconds(300))]])],
+            retry: RetryPolicy(maxAttempts: 2, backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(10)))))
+        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, _ in
+            try await Task.sleep(for: .seconds(60))
+            return nil
+        }]))
+        defer { running.stop() }
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).failures(build: build).count == 1 })
+        let failed = try QueueInspector(fixture.db).failures(build: build)[0]
+        #expect(failed.errors.map(\.kind) == ["deadline", "deadline"])
+        #expect(failed.lastError.contains("runtime limit"))
+    }
+
+    @Test func aLostLeaseStopsTheJobAndDropsItsResult() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1, kind: "slow")])]))
+        let started = Counter(), lost = Counter()
+        let worker = QueueWorker(configuration: configuration(fixture), handlers: ["slow": { job, context in
+            started.add(1)
+            if job.attempt == 1 {
+                do { try await Task.sleep(for: .seconds(60)) } catch {
+                    if context.stopReason == .leaseLost { lost.add(1) }
+                }
+                return #"{"late":true}"#   // dropped: the lease is gone
+            }
+            return nil
+        }])
+        let running = Running(worker)
+        defer { running.stop() }
+        #expect(fixture.eventually { started.value == 1 })
+        // An operator declares the worker dead; the worker learns it at its next heartbeat,
+        // registers anew and later runs the job again itself.
+        let first = try #require(worker.workerID)
+        #expect(try WorkerRegistry(fixture.db).release(first) == 1)
+        #expect(fixture.eventually { lost.value == 1 })
+        try fixture.db.execute("UPDATE jobs SET run_at = now()", name: "skip backoff")
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).history(build: build).succeeded == 1 })
+        #expect(try fixture.string("SELECT result::text AS v FROM job_history", []) == nil)
+        #expect(worker.workerID != first)
+    }
+
+    @Test func aNotificationWakesAnIdleWorkerLongBeforeItsNextPoll() throws {
+        let fixture = try QueueFixture.make()
+        let store = BuildStore(fixture.db)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]), start: false)
+        let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)),
+                                          handlers: ["noop": { _, _ in nil }]))
+        defer { running.stop() }
+        // Let the worker's loops make their first (empty) claim and go to sleep.
+        #expect(try fixture.eventually { try fixture.int("SELECT count(*) AS n FROM workers", []) == 1 })
+        usleep(500_000)
+        try store.start(build)
+        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+    }
+
+    @Test func aWorkerGivesUpWhenTheDatabaseIsUnreachableAtStart() throws {
+        let configuration = QueueWorkerConfiguration(
+            conninfo: "host=/nonexistent-socket-dir port=1 user=nobody dbname=none connect_timeout=1",
+            startupRetry: ConnectionRetry(backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(50)),
+                                          giveUpAfter: .milliseconds(400)))
+        let worker = QueueWorker(configuration: configuration, handlers: ["noop": { _, _ in nil }])
+        #expect {
+            try worker.runBlocking()
+        } throws: { error in
+            guard case .databaseUnavailable(let message) = error as? QueueWorkerError else { return false }
+            return message.contains("gave up after")
+        }
+    }
+}

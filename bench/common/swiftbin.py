@@ -1,0 +1,28 @@
+"""Locating (and if needed building) the release `illuminati` executable."""
+import subprocess
+import sys
+from pathlib import Path
+
+from .venv import REPO_ROOT
+
+
+def illuminati_binary(bin_dir: str | None, build: bool = False) -> Path:
+    if bin_dir:
+        exe = Path(bin_dir) / "illuminati"
+        if not exe.exists():
+            raise SystemExit(f"{exe} does not exist")
+        return exe
+    show = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=True)
+    exe = Path(show.stdout.strip()) / "illuminati"
+    if build or not exe.exists():
+        print(f"building {exe} (swift build -c release --product illuminati)", file=sys.stderr)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "illuminati"], cwd=REPO_ROOT, check=True)
+    return exe
+
+
+def has_subcommand(exe: Path, name: str) -> bool:
+    """True when `exe name` is a known subcommand: run without arguments, an unknown one is
+    reported as an unexpected argument (exit statuses and --help are not relied on)."""
+    out = subprocess.run([str(exe), name], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return f"Unexpected argument '{name}'" not in out.stdout + out.stderr

@@ -1,0 +1,235 @@
+// Queue benchmark (not a test): trivial jobs against a private PostgreSQL cluster with
+// default durability (fsync and synchronous_commit on). Measures
+//   - enqueue: jobs/s inserted by BuildStore.create (one transaction, unnest arrays);
+//   - claim+complete with batch sizes 1, 10, 100 by 4 concurrent claimers (threads, one
+//     connection each) through JobQueue, and claim latency p50/p99 with 20 000 jobs queued;
+//   - the physical limit: the same claim and complete SQL (generated from the embedded named
+//     statements) driven by pgbench with 4 clients, and our throughput as a ratio of it.
+// Usage: illuminati-queue-bench [--state DIR] [--quick]
+// The last line is:
+// RESULT jobs_per_s_batch1=… jobs_per_s_batch100=… ratio_batch1=… ratio_batch100=… claim_p99_ms=…
+import Foundation
+import IlluminatiDatabase
+import IlluminatiQueue
+import Logging
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("illuminati-queue-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func argument(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let stateDirectory = argument("state") ?? FileManager.default.currentDirectoryPath + "/bench/out/queue-state"
+var clusterLogger = Logger(label: "bench.cluster")
+clusterLogger.logLevel = .warning
+
+func binDirectory() -> String {
+    if let configured = ProcessInfo.processInfo.environment["ILLUMINATI_PG_BINDIR"], !configured.isEmpty { return configured }
+    let base = "/usr/lib/postgresql"
+    let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted(by: >)
+    for version in versions where FileManager.default.isExecutableFile(atPath: "\(base)/\(version)/bin/pgbench") {
+        return "\(base)/\(version)/bin"
+    }
+    fail("pgbench not found (install postgresql-15 or set ILLUMINATI_PG_BINDIR)")
+}
+
+// MARK: - Measurements
+
+struct Percentiles {
+    static func of(_ samples: [Double], _ quantile: Double) -> Double {
+        guard !samples.isEmpty else { return .nan }
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * quantile).rounded(.down)))]
+    }
+}
+
+final class Samples: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double] = []
+    private var total = 0
+    func add(_ batch: [Double], jobs: Int) { lock.lock(); values += batch; total += jobs; lock.unlock() }
+    var all: [Double] { lock.lock(); defer { lock.unlock() }; return values }
+    var jobs: Int { lock.lock(); defer { lock.unlock() }; return total }
+}
+
+let clients = 4
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    (ContinuousClock.now - start).inSeconds
+}
+
+/// A fresh build of `count` noop jobs in one level; returns (build, seconds to create it).
+func plan(_ db: DatabaseConnection, experiment: Int64, count: Int) throws -> (Int64, Double) {
+    let jobs = (0..<count).map { JobSpec(kind: "noop", payload: "{\"tile\":\($0)}", locality: Int64($0)) }
+    let start = ContinuousClock.now
+    let build = try BuildStore(db).create(BuildPlan(experimentID: experiment, layers: [LayerPlan(name: "bench", levels: [jobs])]))
+    return (build, seconds(since: start))
+}
+
+func vacuum(_ db: DatabaseConnection) throws {
+    for command in ["VACUUM (ANALYZE) jobs", "VACUUM (ANALYZE) job_history", "CHECKPOINT"] {
+        try db.executeScript(command, name: command)
+    }
+}
+
+/// 4 threads, each: claim `batch`, complete them, until it has done its quarter of `jobs`
+/// (or the queue is empty).
+func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs total: Int) throws
+    -> (jobsPerSecond: Double, claimMillis: [Double]) {
+    let connections = try (0..<clients).map { _ in try DatabaseConnection(conninfo: conninfo) }
+    let samples = Samples()
+    let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0), done = DispatchGroup()
+    for connection in connections {
+        done.enter()
+        Thread.detachNewThread {
+            let queue = JobQueue(connection)
+            var latencies: [Double] = [], jobs = 0
+            ready.signal()
+            go.wait()
+            do {
+                while jobs < total / clients {
+                    let start = ContinuousClock.now
+                    let claimed = try queue.claim(worker: worker, limit: min(batch, total / clients - jobs))
+                    latencies.append((ContinuousClock.now - start).inSeconds * 1000)
+                    if claimed.isEmpty { break }
+                    let report = try queue.complete(claimed.map { Completion(lease: $0.lease) })
+                    jobs += report.completed.count
+                }
+            } catch {
+                fail("claimer: \(error)")
+            }
+            samples.add(latencies, jobs: jobs)
+            done.leave()
+        }
+    }
+    for _ in connections { ready.wait() }
+    let start = ContinuousClock.now
+    for _ in connections { go.signal() }
+    done.wait()
+    let elapsed = seconds(since: start)
+    return (Double(samples.jobs) / elapsed, samples.all)
+}
+
+/// The claim statement turned into one row of arrays (pgbench's \gset needs exactly one row),
+/// then the complete statement, with pgbench variables for the parameters.
+func pgbenchScript() -> String {
+    func body(_ name: String) -> String {
+        let sql = QueueStatements.all[name]!.sql
+        return sql.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
+    }
+    var claim = body("JobsClaim")
+    guard let update = claim.range(of: "\nUPDATE jobs AS j") else { fail("unexpected JobsClaim text") }
+    claim.replaceSubrange(update, with: ",\nclaimed AS (\nUPDATE jobs AS j")
+    claim += "\n)\nSELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(attempt), '{}') AS attempts, count(*) AS n FROM claimed"
+    claim = claim.replacingOccurrences(of: "$1", with: ":worker").replacingOccurrences(of: "$2", with: ":batch")
+    var complete = body("JobsComplete")
+    complete = complete.replacingOccurrences(of: "$1", with: ":worker")
+        .replacingOccurrences(of: "$2::bigint[]", with: ":ids::bigint[]")
+        .replacingOccurrences(of: "$3::integer[]", with: ":attempts::integer[]")
+        .replacingOccurrences(of: "$4::jsonb[]", with: "array_fill(NULL::jsonb, ARRAY[:n::integer])")
+    return claim + "\n\\gset\n" + complete + ";\n"
+}
+
+func runPgbench(bin: String, cluster: EmbeddedCluster, database: String, script: String, worker: WorkerID, batch: Int,
+                jobs: Int) throws -> Double {
+    let transactions = jobs / (clients * batch)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: bin + "/pgbench")
+    process.arguments = ["-n", "-M", "extended", "-c", "\(clients)", "-j", "\(clients)", "-t", "\(transactions)",
+                         "-f", script, "-D", "worker=\(worker)", "-D", "batch=\(batch)",
+                         "-h", cluster.socketDirectory, "-p", "\(cluster.port)", "-U", "postgres", database]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard process.terminationStatus == 0,
+          let line = text.split(separator: "\n").first(where: { $0.contains("tps =") && $0.contains("without initial") }),
+          let tps = line.split(separator: " ").compactMap({ Double($0) }).first else {
+        fail("pgbench failed:\n\(text)")
+    }
+    return tps * Double(batch)
+}
+
+// MARK: - Run
+
+let cluster = try EmbeddedCluster(stateDirectory: stateDirectory, databaseName: "queuebench", logger: clusterLogger)
+try cluster.start()
+defer { cluster.release() }
+let conninfo = cluster.conninfo
+let db = try DatabaseConnection(conninfo: conninfo)
+try db.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", name: "reset")
+try Migrator().migrate(db)
+let settings = try db.execute("SELECT current_setting('fsync') AS f, current_setting('synchronous_commit') AS s, version() AS v",
+                              name: "settings").one()
+print("PostgreSQL: \(try settings.string("v").split(separator: " ").prefix(2).joined(separator: " ")), fsync=\(try settings.string("f")), synchronous_commit=\(try settings.string("s"))")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
+let experiment = try db.execute("""
+    INSERT INTO experiments (name, plate_format, site_height, site_width, bit_depth, pyramid_height, pyramid_width,
+                             pyramid_depth, manifest_path)
+    VALUES ('bench', 1, 10, 10, 8, 100, 100, 3, '/bench') RETURNING id
+    """, name: "experiment").one().int64("id")
+let worker = try WorkerRegistry(db).register(WorkerInfo(hostname: "bench", kinds: ["noop"], concurrency: clients))
+let bin = binDirectory()
+let scriptPath = stateDirectory + "/claim-complete.pgbench"
+try pgbenchScript().write(toFile: scriptPath, atomically: true, encoding: .utf8)
+
+// Jobs processed per run, and jobs queued before each run (at least 20 000).
+let processed: [Int: Int] = quick ? [1: 2_000, 10: 10_000, 100: 30_000] : [1: 6_000, 10: 30_000, 100: 100_000]
+let repeats = quick ? 1 : 3
+
+// Enqueue.
+let (firstBuild, enqueueSeconds) = try plan(db, experiment: experiment, count: 100_000)
+print(String(format: "enqueue: 100000 jobs in %.2f s = %.0f jobs/s (one transaction)", enqueueSeconds, 100_000 / enqueueSeconds))
+try BuildStore(db).cancel(firstBuild)
+
+func resetQueue(_ count: Int) throws {
+    try db.executeScript("DELETE FROM jobs", name: "clear")
+    try vacuum(db)
+    _ = try plan(db, experiment: experiment, count: max(count, 20_000))
+    try vacuum(db)
+}
+
+// Each measurement is repeated, ours and pgbench alternating, and the best run of each is
+// kept: the machine is shared, and other load only ever slows a run down.
+var ours: [Int: Double] = [:], physical: [Int: Double] = [:]
+var claimP50 = Double.nan, claimP99 = Double.nan
+for batch in [1, 10, 100] {
+    let count = processed[batch]!
+    for round in 1...(batch == 10 ? 1 : repeats) {
+        try resetQueue(count)
+        let (rate, latencies) = try drainThroughLibrary(conninfo: conninfo, worker: worker, batch: batch, jobs: count)
+        var line = String(format: "library  batch %3d, run %d: %7d jobs, %9.0f jobs/s", batch, round, count, rate)
+        if batch == 1 {
+            let p50 = Percentiles.of(latencies, 0.5), p99 = Percentiles.of(latencies, 0.99)
+            line += String(format: "; claim latency p50 %.2f ms, p99 %.2f ms (%d claims, %d jobs queued at start)",
+                           p50, p99, latencies.count, max(count, 20_000))
+            if rate > (ours[1] ?? 0) { claimP50 = p50; claimP99 = p99 }
+        }
+        ours[batch] = max(ours[batch] ?? 0, rate)
+        print(line)
+        if batch == 10 { continue }
+        try resetQueue(count)
+        let before = try db.execute("SELECT count(*) AS n FROM jobs", name: "before").one().int("n")
+        let limit = try runPgbench(bin: bin, cluster: cluster, database: cluster.databaseName, script: scriptPath,
+                                   worker: worker, batch: batch, jobs: count)
+        let done = before - (try db.execute("SELECT count(*) AS n FROM jobs", name: "after").one().int("n"))
+        physical[batch] = max(physical[batch] ?? 0, limit)
+        print(String(format: "pgbench  batch %3d, run %d: %7d jobs, %9.0f jobs/s", batch, round, done, limit))
+    }
+}
+print(String(format: "best of %d: library %.0f / %.0f / %.0f jobs/s (batch 1 / 10 / 100), pgbench %.0f / - / %.0f jobs/s",
+             repeats, ours[1]!, ours[10]!, ours[100]!, physical[1]!, physical[100]!))
+print(String(format: "claim latency (batch 1, best run): p50 %.2f ms, p99 %.2f ms", claimP50, claimP99))
+print(String(format: "RESULT jobs_per_s_batch1=%.0f jobs_per_s_batch100=%.0f ratio_batch1=%.2f ratio_batch100=%.2f claim_p99_ms=%.2f",
+             ours[1]!, ours[100]!, ours[1]! / physical[1]!, ours[100]! / physical[100]!, claimP99))
