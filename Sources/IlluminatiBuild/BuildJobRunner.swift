@@ -46,10 +46,23 @@ public final class BuildJobRunner: @unchecked Sendable {
         return handlers
     }
 
-    /// Runs one job in the calling thread; returns the JSON result kept in the history.
+    /// Runs one claimed job; returns the JSON kept in the history: what it did, where, and
+    /// how long it took (`illuminati log` shows it).
     public func run(_ job: ClaimedJob, _ context: JobContext? = nil) throws -> String? {
+        let started = ContinuousClock.now
+        let outcome = try run(build: job.level.build, kind: job.kind, payload: job.payload)
+        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds)
+        let record = JobReport(host: ProcessInfo.processInfo.hostName, pid: Int(getpid()), attempt: job.attempt,
+                               seconds: (seconds * 1000).rounded() / 1000, outcome: outcome)
+        return try JSONPayload.encode(record)
+    }
+
+    /// Runs a job's work in the calling thread, without the queue (also `illuminati run --job`).
+    /// Returns the work's own JSON result.
+    public func run(build: Int64, kind: String, payload: String) throws -> String? {
         do {
-            return try runUnclassified(job)
+            return try runUnclassified(build: build, kind: kind, payload: payload)
         } catch let error as ImageFileError {
             throw PermanentJobError(error.description)
         } catch let error as BuildError {
@@ -62,31 +75,29 @@ public final class BuildJobRunner: @unchecked Sendable {
         }
     }
 
-    private func runUnclassified(_ job: ClaimedJob) throws -> String? {
-        let build = job.level.build
+    private func runUnclassified(build: Int64, kind: String, payload: String) throws -> String? {
         let descriptor = try self.descriptor(build)
         let storage = BuildStorage(root: storageRoot, experiment: descriptor.experiment)
-        switch job.kind {
+        switch kind {
         case BuildJobKind.statisticsPartial:
-            let work = try JSONPayload.decode(StatisticsPartialJob.self, from: job.payload, kind: job.kind)
+            let work = try JSONPayload.decode(StatisticsPartialJob.self, from: payload, kind: kind)
             return try JSONPayload.encode(StatisticsJobs.partial(work, descriptor: descriptor, storage: storage))
         case BuildJobKind.statisticsMerge:
-            let work = try JSONPayload.decode(StatisticsMergeJob.self, from: job.payload, kind: job.kind)
+            let work = try JSONPayload.decode(StatisticsMergeJob.self, from: payload, kind: kind)
             return try JSONPayload.encode(StatisticsJobs.merge(work, storage: storage))
         case BuildJobKind.pyramid:
-            let work = try JSONPayload.decode(PyramidJob.self, from: job.payload, kind: job.kind)
+            let work = try JSONPayload.decode(PyramidJob.self, from: payload, kind: kind)
             guard let layer = descriptor.layer(work.layer) else {
-                throw BuildError.badPayload(kind: job.kind, reason: "the build has no layer \(work.layer)")
+                throw BuildError.badPayload(kind: kind, reason: "the build has no layer \(work.layer)")
             }
             let context = try renderContext(build, channel: layer.spec.channel, descriptor, storage)
-            let result = try PyramidRenderer.render(work, context: context)
-            return try JSONPayload.encode(result)
+            return try JSONPayload.encode(try PyramidRenderer.render(work, context: context))
         case BuildJobKind.layerFinish:
-            let work = try JSONPayload.decode(LayerFinishJob.self, from: job.payload, kind: job.kind)
+            let work = try JSONPayload.decode(LayerFinishJob.self, from: payload, kind: kind)
             try LayerFinish.run(work, descriptor: descriptor, storage: storage)
             return nil
         default:
-            throw BuildError.badPayload(kind: job.kind, reason: "this worker does not know the job kind")
+            throw BuildError.badPayload(kind: kind, reason: "this worker does not know the job kind")
         }
     }
 
@@ -139,4 +150,54 @@ struct StatisticsNotReady: Error, CustomStringConvertible {
     var channel: String
     var path: String
     var description: String { "illumination statistics of channel \(channel) are missing (\(path))" }
+}
+
+/// What a worker records about a finished job.
+struct JobReport: Encodable {
+    var host: String
+    var pid: Int
+    var attempt: Int
+    var seconds: Double
+    /// The work's own result, as JSON text.
+    var outcome: String?
+
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey { case host, pid, attempt, seconds, result }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(pid, forKey: .pid)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(seconds, forKey: .seconds)
+        // Nested as JSON, not as a string holding JSON.
+        if let outcome, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(outcome.utf8)) {
+            try container.encode(value, forKey: .result)
+        }
+    }
+}
+
+/// Any JSON value, to nest one document in another.
+enum JSONValue: Codable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
 }

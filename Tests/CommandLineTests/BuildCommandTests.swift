@@ -246,4 +246,46 @@ struct BuildRun {
         #expect(noStorage.status == 2)
         #expect(noStorage.stderr.contains("/nonexistent/x"))
     }
+
+    @Test func statusInfoLogRunCollectAndCleanup() throws {
+        let plate = try buildPlate(seed: 13)
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("verbs", manifest: plate.manifest)
+        try run.initialize("verbs", ["--clip", "--batch-size", "4"])
+        #expect(try run.submit("verbs", workers: 1).status == 0)
+        let before = try buildOutput(storage: run.storage.path, experiment: "verbs")
+
+        let status = try run.run(["status", "verbs"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("succeeded") && status.stdout.contains("DAPI_c0"), "\(status.stdout)")
+        let info = try run.run(["info", "verbs", "--phase", "init"])
+        #expect(info.stdout.contains("parameters:"))
+
+        let job = try connection.execute("SELECT job_id FROM job_history WHERE kind = 'pyramid' ORDER BY job_id LIMIT 1",
+                                          name: "job").one().int("job_id")
+        let jobInfo = try run.run(["info", "verbs", "--phase", "run", "--job", "\(job)"])
+        #expect(jobInfo.status == 0, "\(jobInfo.stderr)")
+        #expect(jobInfo.stdout.contains("payload:") && jobInfo.stdout.contains("state succeeded"))
+        let log = try run.run(["log", "verbs", "--phase", "run", "--job", "\(job)"])
+        #expect(log.stdout.contains("succeeded") && log.stdout.contains("\"seconds\""), "\(log.stdout)")
+        let rerun = try run.run(["run", "verbs", "--job", "\(job)", "--storage", run.storage.path])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        // The job writes its tiles again (and its intermediates, which the finished layer had removed).
+        let after = try buildOutput(storage: run.storage.path, experiment: "verbs")
+        #expect(before.allSatisfy { after[$0.key] == $0.value }, "a re-run job writes the same bytes")
+        let wrongJob = try run.run(["info", "verbs", "--phase", "run", "--job", "999999"])
+        #expect(wrongJob.status == 2 && wrongJob.stderr.contains("no job 999999"))
+
+        #expect(try run.run(["collect", "verbs"]).status == 0)
+        let experiment = try ExperimentStore(connection).load("verbs")
+        #expect(try MapObjectStore(connection).counts(experimentID: experiment.id) == ["Plates": 2, "Wells": 4, "Sites": 16])
+        let cleanup = try run.run(["cleanup", "verbs", "--storage", run.storage.path])
+        #expect(cleanup.status == 0, "\(cleanup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run.storage.path + "/verbs"))
+        #expect(try MapObjectStore(connection).counts(experimentID: experiment.id).isEmpty)
+
+        let help = try run.run(["submit", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE"))
+    }
 }
