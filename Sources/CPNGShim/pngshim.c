@@ -26,10 +26,21 @@ static void on_png_error(png_structp png, png_const_charp msg) {
     png_longjmp(png, 1);
 }
 
-/* Warnings (bad ancillary chunks, unknown profiles) must not reach stderr. */
+/* The error pointer of every png struct: the fatal message first (on_png_error writes it as
+   a char[256]), then the warnings collected for the caller to log. */
+typedef struct {
+    char error[256];
+    char warnings[512];
+} shim_messages;
+
+/* Warnings (bad ancillary chunks, unknown profiles) must not reach stderr: they are kept,
+   "; "-separated and truncated, for the caller's log. */
 static void on_png_warning(png_structp png, png_const_charp msg) {
-    (void)png;
-    (void)msg;
+    shim_messages *messages = (shim_messages *)png_get_error_ptr(png);
+    if (!messages || !msg) return;
+    size_t used = strlen(messages->warnings);
+    if (used + 3 >= sizeof messages->warnings) return;
+    snprintf(messages->warnings + used, sizeof messages->warnings - used, "%s%s", used ? "; " : "", msg);
 }
 
 static int host_is_little_endian(void) {
@@ -46,8 +57,12 @@ struct pngshim_reader {
     pngshim_header header;
     int consumed;
     int pixels_done;
-    char message[256];
+    shim_messages messages;
 };
+
+const char *pngshim_reader_warnings(pngshim_reader *r) {
+    return r ? r->messages.warnings : "";
+}
 
 void pngshim_reader_close(pngshim_reader *r) {
     if (!r) return;
@@ -88,7 +103,7 @@ pngshim_reader *pngshim_reader_open(const char *path, pngshim_header *header,
         pngshim_reader_close(r);
         return NULL;
     }
-    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, r->message, on_png_error, on_png_warning);
+    r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r->messages, on_png_error, on_png_warning);
     if (r->png) r->info = png_create_info_struct(r->png);
     if (!r->png || !r->info) {
         put_message(err, errlen, "out of memory");
@@ -96,7 +111,7 @@ pngshim_reader *pngshim_reader_open(const char *path, pngshim_header *header,
         return NULL;
     }
     if (setjmp(png_jmpbuf(r->png))) {
-        put_message(err, errlen, "%s", r->message);
+        put_message(err, errlen, "%s", r->messages.error);
         pngshim_reader_close(r);
         return NULL;
     }
@@ -152,7 +167,7 @@ int pngshim_reader_read_gray(pngshim_reader *r, uint16_t *dst, size_t count,
         free(rows);
         /* Complete pixels with a damaged tail (missing IEND, bad trailing chunk) are kept. */
         if (r->pixels_done) return 0;
-        put_message(err, errlen, "%s", r->message);
+        put_message(err, errlen, "%s", r->messages.error);
         return -1;
     }
     if (h.bit_depth == 16 && host_is_little_endian()) png_set_swap(r->png); /* PNG is big-endian */
@@ -198,8 +213,8 @@ int pngshim_write_gray(const char *path, const uint16_t *pixels,
         put_message(err, errlen, "cannot create: %s", strerror(errno));
         return -1;
     }
-    char message[256] = "";
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, message, on_png_error, on_png_warning);
+    shim_messages messages = {"", ""};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &messages, on_png_error, on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         if (png) png_destroy_write_struct(&png, NULL);
@@ -212,7 +227,7 @@ int pngshim_write_gray(const char *path, const uint16_t *pixels,
         png_destroy_write_struct(&png, &info);
         free(row8);
         fclose(fp);
-        put_message(err, errlen, "%s", message);
+        put_message(err, errlen, "%s", messages.error);
         return -1;
     }
     png_init_io(png, fp);

@@ -57,8 +57,10 @@ enum PNGFile {
 private final class PNGReader {
     let handle: OpaquePointer
     let header: pngshim_header
+    let path: String
 
     init(_ path: String) throws {
+        self.path = path
         var header = pngshim_header()
         var message = MessageBuffer()
         let handle = message.withPointer { pngshim_reader_open(path, &header, $0, $1) }
@@ -70,7 +72,13 @@ private final class PNGReader {
         self.header = header
     }
 
-    deinit { pngshim_reader_close(handle) }
+    deinit {
+        // libpng's warnings (bad ancillary chunks, odd profiles) go to the log, never stderr.
+        if let warnings = pngshim_reader_warnings(handle).map({ String(cString: $0) }), !warnings.isEmpty {
+            ImagingLog.logger.debug("libpng: \(warnings)", metadata: ["file": "\(path)"])
+        }
+        pngshim_reader_close(handle)
+    }
 
     var info: ImageFileInfo {
         let bits = Int(header.bit_depth)

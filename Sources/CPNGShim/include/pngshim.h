@@ -50,6 +50,9 @@ int pngshim_reader_read_gray(pngshim_reader *reader, uint16_t *dst, size_t count
 
 void pngshim_reader_close(pngshim_reader *reader);
 
+/* libpng's warnings for this file so far ("; "-separated, possibly truncated; "" if none). */
+const char *pngshim_reader_warnings(pngshim_reader *reader);
+
 typedef struct {
     uint32_t width;
     uint32_t height;
