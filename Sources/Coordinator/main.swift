@@ -3,6 +3,7 @@ import Foundation
 import IlluminatiCore
 import IlluminatiBuild
 import IlluminatiDatabase
+import IlluminatiPyramid
 
 // Errors are one clear message on stderr and a non-zero exit, never a stack trace:
 // 2 for bad input (manifest, arguments), 1 for everything else.
@@ -30,6 +31,11 @@ do {
 func exitCode(for error: Error) -> Int32 {
     switch error {
     case is ManifestError, is InputError, is ExperimentStoreError, is BuildError: return 2
+    case let error as PyramidError:
+        switch error {
+        case .unknownLayer, .unsupportedGeometry, .correction: return 2
+        case .invalidJob, .intermediate, .write: return 1
+        }
     default: return 1
     }
 }

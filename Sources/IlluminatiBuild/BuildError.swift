@@ -1,7 +1,6 @@
 /// Problems planning or running a build that the user can act on.
 public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(String)
-    case unknownLayer(String, available: [String])
     case noBuild(experiment: String)
     case buildStarted(experiment: String, build: Int64)
     case badPayload(kind: String, reason: String)
@@ -11,8 +10,6 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidOption(let message):
             return message
-        case .unknownLayer(let name, let available):
-            return "no layer named \(name) (the experiment has \(available.joined(separator: ", ")))"
         case .noBuild(let experiment):
             return "experiment \(experiment) has no build; run `illuminati init \(experiment)` first"
         case .buildStarted(let experiment, let build):

@@ -17,7 +17,7 @@ public enum BuildPlanner {
         try options.validate()
         let pyramid = try PyramidLayout(geometry: layout.pyramid)
         var layers: [BuildDescriptor.Layer] = []
-        for layer in try selectedLayers(experiment, options.layers) {
+        for layer in try ExperimentLayers.select(options.layers, in: experiment) {
             let sites = ExperimentLayers.sites(of: layer, in: experiment, layout: layout, align: options.align)
             let spec = LayerSpec(name: layer.name, channel: experiment.channels[layer.key.channel].name,
                                  window: try windows(layer, sites), sites: sites)
@@ -60,19 +60,6 @@ public enum BuildPlanner {
             layers.append(LayerPlan(name: layer.spec.name, after: after, levels: levels))
         }
         return BuildPlan(experimentID: experimentID, params: params, layers: layers)
-    }
-
-    static func selectedLayers(_ experiment: Experiment, _ names: [String]?) throws -> [ChannelLayer] {
-        let all = experiment.layers
-        guard let names else { return all }
-        var chosen: [ChannelLayer] = []
-        for name in names {
-            guard let layer = all.first(where: { $0.name == name }) else {
-                throw BuildError.unknownLayer(name, available: all.map(\.name))
-            }
-            if !chosen.contains(layer) { chosen.append(layer) }
-        }
-        return chosen
     }
 
     /// Interleaves the bits of row and column, so that jobs claimed one after another lie

@@ -31,6 +31,21 @@ public enum ExperimentLayers {
         }
     }
 
+    /// The layers named (in the order given, each once), or every layer for nil.
+    /// - Throws: `PyramidError.unknownLayer` naming the layers the experiment has.
+    public static func select(_ names: [String]?, in experiment: Experiment) throws -> [ChannelLayer] {
+        let all = experiment.layers
+        guard let names else { return all }
+        var chosen: [ChannelLayer] = []
+        for name in names {
+            guard let layer = all.first(where: { $0.name == name }) else {
+                throw PyramidError.unknownLayer("\(name) (the experiment has \(all.map(\.name).joined(separator: ", ")))")
+            }
+            if !chosen.contains(layer) { chosen.append(layer) }
+        }
+        return chosen
+    }
+
     /// Base-level rectangles of the sites: where the layer has pixels.
     public static func content(of sites: [SiteSource], siteSize: PixelSize) -> [PixelRect] {
         sites.map { PixelRect(y: $0.offset.y, x: $0.offset.x, height: siteSize.height, width: siteSize.width) }

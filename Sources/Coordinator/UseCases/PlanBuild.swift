@@ -3,6 +3,7 @@ import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiDatabase
 import IlluminatiImaging
+import IlluminatiPyramid
 import IlluminatiQueue
 import Logging
 

@@ -1,7 +1,6 @@
 import Foundation
 import IlluminatiCore
 import IlluminatiImaging
-import IlluminatiPyramid
 
 /// Decides each layer's intensity window once, at init (TissueMAPS §3.4), from a histogram of
 /// up to `limit` of the layer's images, evenly spaced over the plate.
