@@ -182,7 +182,10 @@ BEGIN
     ), reaped AS (
         UPDATE jobs j
         SET state = queue_requeue_state(j.attempt, j.max_attempts, false, j.cancel_requested, b.state),
-            run_at = now() + queue_backoff(j.attempt, b.backoff_base, b.backoff_cap),
+            -- A dead worker's job did not fail: it runs again at once (the attempt still counts,
+            -- so a job that kills its workers ends dead-lettered). A job past its deadline backs off.
+            run_at = now() + CASE v.why WHEN 'lease_lost' THEN interval '0'
+                                        ELSE queue_backoff(j.attempt, b.backoff_base, b.backoff_cap) END,
             rescue_count = j.rescue_count + 1,
             last_error = CASE v.why WHEN 'deadline' THEN 'deadline exceeded (worker alive but the job ran past its deadline)'
                                     ELSE 'lease lost: the worker stopped sending heartbeats' END,

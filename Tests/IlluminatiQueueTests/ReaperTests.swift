@@ -17,6 +17,8 @@ import Testing
         #expect(report.reaped.allSatisfy { $0.state == .available && $0.worker == silent && $0.attempt == 1 })
         #expect(try WorkerRegistry(fixture.db).heartbeat(live, holding: kept.map(\.lease)).lost.isEmpty)
         #expect(try fixture.int("SELECT count(*) AS n FROM jobs WHERE rescue_count = 1 AND state = 'available'", []) == 2)
+        // A dead worker's jobs did not fail: they are claimable again at once, without backoff.
+        #expect(try fixture.int("SELECT count(*) AS n FROM jobs WHERE rescue_count = 1 AND run_at <= now()", []) == 2)
         // A second sweep finds nothing more.
         #expect(try Reaper(fixture.db).sweep().reaped.isEmpty)
     }

@@ -5,6 +5,9 @@ column is averaged with itself, i.e. the mean of the pixels that exist). Each le
 compared tile by tile with:
   * every candidate pyramid (decoded JPEG tiles),
   * "single": one JPEG encode at the same quality of floor(reference + 0.5), same tiling,
+    with libjpeg's accurate DCT (Pillow; what libvips, OpenCV and TissueMAPS use),
+  * "single-fast": the same through the system TurboJPEG with its default fast DCT, the
+    renderer's encoder call (left out when libturbojpeg is not installed),
   * "rounded": floor(reference + 0.5) without JPEG (the 8-bit floor).
 PSNR = 10 log10(255^2 / MSE) over all pixels of a level.
 
@@ -20,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 from .deepzoom import DeepZoom, level_count, level_size
+from .turbojpeg import TurboJPEG
 
 
 def half(a: np.ndarray) -> np.ndarray:
@@ -40,8 +44,11 @@ def round8(a: np.ndarray) -> np.ndarray:
 def jpeg_roundtrip(tile8: np.ndarray, quality: int) -> np.ndarray:
     buf = io.BytesIO()
     Image.fromarray(tile8, "L").save(buf, "JPEG", quality=quality)
-    buf.seek(0)
-    with Image.open(buf) as im:
+    return decode_bytes(buf.getvalue())
+
+
+def decode_bytes(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as im:
         return np.asarray(im)
 
 
@@ -81,6 +88,8 @@ class PyramidComparison:
         self.tile = tile_size
         self.quality = quality
         self.max_level = level_count(width, height) - 1
+        self.turbo = TurboJPEG.available()
+        references = ["single", "rounded"] + (["single-fast"] if self.turbo else [])
         m = 0
         while (m < self.max_level and tile_size * (2 ** (m + 1)) * width * 4 <= band_bytes):
             m += 1
@@ -91,7 +100,7 @@ class PyramidComparison:
             h, w = level_size(width, height, lv)
             self.results[lv] = LevelResult(
                 level=lv, height=h, width=w, tiles=math.ceil(h / tile_size) * math.ceil(w / tile_size),
-                errors={n: Errors() for n in list(candidates) + ["single", "rounded"]},
+                errors={n: Errors() for n in list(candidates) + references},
                 missing={n: 0 for n in candidates}, blank={n: 0 for n in candidates},
                 bad_shape={n: [] for n in candidates})
 
@@ -125,6 +134,8 @@ class PyramidComparison:
                 ref8 = round8(ref)
                 res.errors["rounded"].add(ref8, ref)
                 res.errors["single"].add(jpeg_roundtrip(ref8, self.quality), ref)
+                if self.turbo:
+                    res.errors["single-fast"].add(decode_bytes(self.turbo.encode_gray(ref8, self.quality)), ref)
                 for name, dz in self.candidates.items():
                     got, was_blank = dz.read_tile(lv, c, r)
                     if got is None:

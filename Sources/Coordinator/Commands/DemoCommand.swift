@@ -80,10 +80,10 @@ struct DemoCommand: ParsableCommand {
         defer { local?.stop() }
         if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage))") }
         let started = Date()
-        let drive = DriveBuild(connection: session.connection, logger: global.logger, interval: .milliseconds(500), depth: 1)
+        let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger, interval: .milliseconds(500), depth: 1)
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
-            let counts = try CollectMapObjects(connection: session.connection).run(stored)
+            let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)
             let directory = BuildStorage(root: storage, experiment: name).experimentDirectory
             print("build \(build): done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; map objects: "
                   + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))

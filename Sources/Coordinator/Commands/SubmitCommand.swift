@@ -34,11 +34,11 @@ struct SubmitCommand: ParsableCommand {
             let local = workers > 0 ? try LocalWorkers() : nil
             try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
             defer { local?.stop() }
-            let drive = DriveBuild(connection: session.connection, logger: global.logger,
+            let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger,
                                    interval: .milliseconds(Int(interval * 1000)), depth: depth)
             switch try drive.run(stored, workers: local) {
             case .succeeded(let build):
-                let counts = try CollectMapObjects(connection: session.connection).run(stored)
+                let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)
                 print("build \(build): done; map objects: " + counts.sorted { $0.key.rawValue < $1.key.rawValue }
                     .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
                 print("tiles: \(BuildStorage(root: storage, experiment: experiment).experimentDirectory)")

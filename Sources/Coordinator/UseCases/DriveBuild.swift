@@ -10,6 +10,8 @@ import Logging
 /// from two terminals at once (every step is a single idempotent statement).
 struct DriveBuild {
     var connection: DatabaseConnection
+    /// For reconnecting when PostgreSQL restarts under a running build.
+    var conninfo: String
     var logger: Logger
     var interval: Duration
     var depth: Int
@@ -32,13 +34,22 @@ struct DriveBuild {
         } else {
             print("build \(build) of \(stored.experiment.name): \(latest.state.rawValue)")
         }
-        let inspector = QueueInspector(connection)
         let view = ProgressView()
         var reportedExits = Set<pid_t>()
+        var connection = self.connection
         while true {
-            _ = try Reaper(connection).sweep()
-            let info = try builds.info(build)
-            let levels = try inspector.levels(build: build)
+            let info: BuildInfo, levels: [LevelProgress]
+            do {
+                _ = try Reaper(connection).sweep()
+                info = try BuildStore(connection).info(build)
+                levels = try QueueInspector(connection).levels(build: build)
+            } catch let error as DatabaseError where error.isConnectionProblem {
+                // The build lives in the database, not here: wait for it to come back.
+                logger.warning("lost the connection to PostgreSQL; reconnecting", metadata: ["error": "\(error)"])
+                connection = try DatabaseConnection.connect(conninfo: conninfo, applicationName: "illuminati",
+                                                            retry: ConnectionRetry(giveUpAfter: .seconds(300)), logger: logger)
+                continue
+            }
             view.show(BuildProgressText.lines(levels, depth: depth))
             switch info.state {
             case .succeeded:
@@ -54,7 +65,7 @@ struct DriveBuild {
             let failed = levels.reduce(0) { $0 + $1.failed }
             if failed > 0 && runnable == 0 && info.state != .paused {
                 view.finish()
-                return .stuck(build: build, failures: try inspector.failures(build: build))
+                return .stuck(build: build, failures: try QueueInspector(connection).failures(build: build))
             }
             if let workers {
                 for pid in workers.exited() where !reportedExits.contains(pid) {

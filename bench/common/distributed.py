@@ -1,0 +1,219 @@
+"""Driving the distributed build as real processes: `illuminati experiment create / init /
+submit` against a PgCluster, and `illuminati-worker` processes started (and killed) by the
+benchmark itself, so each process's wall, CPU and peak RSS are its own (wait4 rusage).
+
+Standard library only.
+"""
+import os
+import re
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .measure import Measurement, run_measured
+
+
+@dataclass
+class ProcStats:
+    wall_s: float
+    user_s: float
+    sys_s: float
+    max_rss_mb: float
+    returncode: int | None
+
+    @property
+    def cpu_s(self) -> float:
+        return self.user_s + self.sys_s
+
+
+class Child:
+    """A started process whose rusage is collected with wait4 when it ends."""
+
+    def __init__(self, cmd, log: Path, env=None):
+        self.cmd = [str(c) for c in cmd]
+        self.log_path = log
+        self._log = open(log, "ab")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     stdin=subprocess.DEVNULL)
+        self.stats: ProcStats | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def poll(self) -> ProcStats | None:
+        """Reaps the process if it has ended (non-blocking)."""
+        if self.stats is None:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid == self.pid:
+                self._done(status, usage)
+        return self.stats
+
+    def wait(self, timeout: float | None = None) -> ProcStats | None:
+        deadline = None if timeout is None else time.perf_counter() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            time.sleep(0.02)
+        return self.stats
+
+    def signal(self, sig) -> None:
+        if self.stats is None:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def stop(self, timeout: float = 30.0) -> ProcStats:
+        """SIGTERM, then SIGKILL after `timeout`."""
+        self.signal(signal.SIGTERM)
+        if self.wait(timeout) is None:
+            self.signal(signal.SIGKILL)
+            self.wait()
+        return self.stats
+
+    def _done(self, status, usage) -> None:
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self.stats = ProcStats(wall_s=time.perf_counter() - self.started, user_s=usage.ru_utime,
+                               sys_s=usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024.0,
+                               returncode=self.proc.returncode)
+        self._log.close()
+
+    def output(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+@dataclass
+class BuildRun:
+    """One `submit` with its workers."""
+    experiment: str
+    submit: ProcStats
+    workers: list            # list[ProcStats]
+    output: str              # submit's stdout+stderr
+    postgres_cpu_s: float
+    tiles: int = 0
+    tile_bytes: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def wall_s(self) -> float:
+        return self.submit.wall_s
+
+    @property
+    def worker_cpu_s(self) -> float:
+        return sum(w.cpu_s for w in self.workers)
+
+    @property
+    def worker_rss_mb(self) -> float:
+        return max((w.max_rss_mb for w in self.workers), default=0.0)
+
+
+class Illuminati:
+    """The two executables, one database, one storage root."""
+
+    def __init__(self, bin_dir: Path, cluster, storage: Path, logs: Path):
+        self.exe = Path(bin_dir) / "illuminati"
+        self.worker_exe = Path(bin_dir) / "illuminati-worker"
+        for p in (self.exe, self.worker_exe):
+            if not p.exists():
+                raise SystemExit(f"{p} does not exist (build it: swift build -c release)")
+        self.cluster = cluster
+        self.storage = Path(storage)
+        self.logs = Path(logs)
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.storage.mkdir(parents=True, exist_ok=True)
+        self.counter = 0
+
+    def _log_name(self, label: str) -> Path:
+        self.counter += 1
+        return self.logs / f"{self.counter:04d}-{label}.log"
+
+    def run(self, args, check=True) -> Measurement:
+        cmd = [str(self.exe)] + [str(a) for a in args] + ["--database-url", self.cluster.url]
+        m = run_measured(cmd, check=check)
+        self._log_name(str(args[0])).write_text(" ".join(cmd) + "\n" + m.output)
+        return m
+
+    def create(self, name: str, manifest: Path) -> Measurement:
+        return self.run(["experiment", "create", name, "--manifest", manifest])
+
+    def init(self, name: str, options=()) -> Measurement:
+        m = self.run(["init", name, *options])
+        # "  LAYER: 400 → 100 → …  window [L, U]"
+        m.extra["windows"] = {a: (int(lo), int(hi)) for a, lo, hi in
+                              re.findall(r"^\s+(\S+): .*window \[(\d+), (\d+)\]", m.output, re.M)}
+        jobs = re.search(r"planned, (\d+) jobs", m.output)
+        m.extra["jobs"] = int(jobs.group(1)) if jobs else None
+        return m
+
+    def start_worker(self, concurrency: int = 1, extra=(), label="worker") -> Child:
+        cmd = [self.worker_exe, "--database-url", self.cluster.url, "--storage", self.storage,
+               "--concurrency", str(concurrency), *extra]
+        return Child(cmd, self._log_name(label))
+
+    def start_submit(self, name: str, interval: float = 0.2, extra=()) -> Child:
+        cmd = [self.exe, "submit", name, "--interval", str(interval), "--storage", self.storage,
+               "--database-url", self.cluster.url, *extra]
+        return Child(cmd, self._log_name("submit"))
+
+    def submit(self, name: str, workers: int = 2, concurrency: int = 1, worker_extra=(),
+               timeout: float = 1800) -> BuildRun:
+        """Timed span: submit's start to its exit. Workers start right after submit and are
+        stopped (SIGTERM) once it has exited; their rusage is their own."""
+        pg_before = self.cluster.cpu_seconds()
+        submit = self.start_submit(name)
+        children = [self.start_worker(concurrency, worker_extra) for _ in range(workers)]
+        stats = submit.wait(timeout)
+        if stats is None:
+            submit.stop(5)
+            for c in children:
+                c.stop(5)
+            raise RuntimeError(f"submit {name} did not finish in {timeout} s; log {submit.log_path}")
+        pg_after = self.cluster.cpu_seconds()
+        worker_stats = [c.stop() for c in children]
+        run = BuildRun(experiment=name, submit=stats, workers=worker_stats, output=submit.output(),
+                       postgres_cpu_s=pg_after - pg_before)
+        run.tiles, run.tile_bytes = count_tiles(self.storage / name)
+        return run
+
+    def experiment_dir(self, name: str) -> Path:
+        return self.storage / name
+
+
+def count_tiles(folder: Path) -> tuple[int, int]:
+    """(tiles, bytes) of every `*_files/<level>/*.jp*g` below `folder`."""
+    n = total = 0
+    if not folder.exists():
+        return 0, 0
+    for entry in os.scandir(folder):
+        if entry.is_dir() and entry.name.endswith("_files"):
+            for root, _, files in os.walk(entry.path):
+                for f in files:
+                    if f.endswith((".jpg", ".jpeg")):
+                        n += 1
+                        total += os.stat(os.path.join(root, f)).st_size
+    return n, total
+
+
+def tile_digests(folder: Path) -> dict[str, bytes]:
+    """sha1 of every file of the viewer output (`*.dzi` and `*_files/**`) below `folder`."""
+    import hashlib
+    out = {}
+    folder = Path(folder)
+    if not folder.exists():
+        return out
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.name.endswith(".dzi"):
+            out[entry.name] = hashlib.sha1(Path(entry.path).read_bytes()).digest()
+        elif entry.is_dir() and entry.name.endswith("_files"):
+            for root, _, files in os.walk(entry.path):
+                for f in files:
+                    p = Path(root) / f
+                    out[str(p.relative_to(folder))] = hashlib.sha1(p.read_bytes()).digest()
+    return out
