@@ -18,7 +18,8 @@ demo: release
 	.build/release/illuminati demo
 
 # The tests run the built executables as real processes, so build them first.
-test: deps
+test:
+	@./scripts/install-deps --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

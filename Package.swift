@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
     ],
     targets: [
         // System libraries (shim headers only).
@@ -61,9 +62,25 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiDatabase",
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
+        // zlib's deflate, for gzip-encoded JSON responses.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
+        // and map-object JSON, static viewer files embedded at build time.
+        .target(name: "IlluminatiServer",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiDatabase",
+                               "IlluminatiMetrics", "CZlib",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics")],
+                exclude: ["Viewer"],
+                plugins: ["EmbedFiles"]),
+        // Build tool: turns a target's Viewer/ files into Swift byte arrays.
+        .executableTarget(name: "FileEmbedder"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+
         .executableTarget(name: "Coordinator", dependencies: [
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
-            "IlluminatiQueue", "IlluminatiBuild",
+            "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -103,5 +120,8 @@ let package = Package(
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
                                    "IlluminatiQueue"]),
+        .testTarget(name: "IlluminatiServerTests",
+                    dependencies: ["IlluminatiServer", "IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore",
+                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "CZlib", "CPNG"]),
     ]
 )

@@ -9,6 +9,8 @@ public struct StoredExperiment: Sendable, Equatable {
     public var pyramidSize: PixelSize
     public var pyramidDepth: Int
     public var layers: [StoredLayer]
+    /// Micrometres per site pixel, when known (the viewer's scale bar).
+    public var pixelSizeMicrometres: Double? = nil
 }
 
 public struct StoredLayer: Sendable, Equatable {
@@ -160,6 +162,11 @@ public struct ExperimentStore {
         }
     }
 
+    /// Records micrometres per pixel (nil: unknown).
+    public func setPixelSize(experimentID: Int64, micrometres: Double?) throws {
+        try connection.run(Statements.named("ExperimentSetPixelSize"), [experimentID, micrometres])
+    }
+
     public func load(_ name: String) throws -> StoredExperiment {
         guard let head = try connection.run(Statements.named("ExperimentGetByName"), [name]).rows.first else {
             throw ExperimentStoreError.notFound(name)
@@ -237,7 +244,8 @@ public struct ExperimentStore {
         return StoredExperiment(
             id: id, createdAt: try head.string("created_at"), experiment: experiment,
             pyramidSize: PixelSize(height: try head.int("pyramid_height"), width: try head.int("pyramid_width")),
-            pyramidDepth: try head.int("pyramid_depth"), layers: layers)
+            pyramidDepth: try head.int("pyramid_depth"), layers: layers,
+            pixelSizeMicrometres: try head.optionalDouble("pixel_size_um"))
     }
 
     /// Removes the experiment and its whole model; false if there was none.

@@ -35,13 +35,7 @@ struct ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
 
-        var pid: pid_t = 0
-        let arguments = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
-        guard spawned == 0 else {
-            throw DatabaseError.clusterFailed("cannot run \(command[0]): \(String(cString: strerror(spawned)))")
-        }
+        let pid = try spawn(command, actions: &actions)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw DatabaseError.clusterFailed("waitpid: \(String(cString: strerror(errno)))") }
@@ -50,6 +44,32 @@ struct ProcessRunner {
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let text = outputFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         return Outcome(status: exitStatus, output: text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// posix_spawn with the signals we handle ourselves back at their default action and nothing
+    /// blocked: the coordinator ignores SIGINT and SIGTERM (it handles them through Dispatch),
+    /// an ignored signal stays ignored across exec, and a child that ignores SIGTERM cannot be stopped.
+    static func spawn(_ command: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var pid: pid_t = 0
+        let arguments = command.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, command[0], &actions, &attributes, arguments, environ)
+        guard spawned == 0 else {
+            throw DatabaseError.clusterFailed("cannot run \(command[0]): \(String(cString: strerror(spawned)))")
+        }
+        return pid
     }
 
     /// Children must inherit nothing but stdio: a server keeping one of our descriptors

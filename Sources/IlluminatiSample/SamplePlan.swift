@@ -22,7 +22,7 @@ struct SampleAcquisition: Sendable {
 
 /// The acquisitions of a spec, in manifest order, and how each one is rendered.
 struct SamplePlan: Sendable {
-    static let pixelSize = 0.65  // micrometres
+    static let pixelSize = SamplePlateSpec.pixelSizeMicrometres
     /// 384-well plate (SBS): well pitch and the centre of A01 from the plate's top-left corner.
     static let wellPitch = 4500.0
     static let firstWellCentre = (y: 8990.0, x: 12130.0)

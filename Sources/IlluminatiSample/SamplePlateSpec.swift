@@ -11,6 +11,9 @@ public enum SampleWells: Sendable, Equatable {
 
 /// What to synthesize: the plate layout, the acquisition dimensions and the camera.
 public struct SamplePlateSpec: Sendable, Equatable {
+    /// The simulated camera's pixel, in micrometres (stage positions are written with it).
+    public static let pixelSizeMicrometres = 0.65
+
     public var plates = 1
     public var wells: SampleWells = .count(4)
     public var siteRows = 3

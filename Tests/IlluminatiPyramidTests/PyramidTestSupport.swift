@@ -36,16 +36,8 @@ struct SampleExperiment {
         spec.channels = 1
         configure(&spec)
         let result = try SamplePlate.generate(spec, into: directory.path)
-        let text = try String(contentsOfFile: result.manifestPath, encoding: .utf8)
-        let (entries, problems) = Manifest.entries(text: text, format: .csv, directory: directory.path)
-        precondition(problems.isEmpty, "\(problems)")
-        var files: [String: ImageFileStatus] = [:]
-        for entry in entries {
-            let info = try ImageFiles.probe(entry.path)
-            files[entry.path] = .image(width: info.width, height: info.height, bitDepth: info.bitDepth)
-        }
-        let built = ExperimentBuilder.build(name: "sample", manifestPath: result.manifestPath, entries: entries, files: files)
-        guard let experiment = built.experiment else { throw SamplePlateError("\(built.problems)") }
+        let experiment = try SamplePlate.experiment(named: "sample", manifestPath: result.manifestPath,
+                                                    directory: directory.path)
         self.experiment = experiment
         self.layout = try PlateLayout(experiment.layoutSpec)
     }

@@ -10,6 +10,20 @@ extension Executables.Running {
         return process.isRunning ? nil : finish()
     }
 
+    /// What the process has written to stdout so far.
+    public var stdoutSoFar: String { (try? String(contentsOfFile: stdoutFile, encoding: .utf8)) ?? "" }
+
+    /// Waits up to `timeout` for a stdout line containing `text`, and returns that line.
+    public func waitForLine(containing text: String, timeout: Duration) -> String? {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if let line = stdoutSoFar.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            guard process.isRunning else { return nil }
+            usleep(50_000)
+        }
+        return nil
+    }
+
     /// Sends `signal` (e.g. SIGTERM, SIGKILL) to the process.
     public func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)

@@ -8,21 +8,24 @@ import IlluminatiQueue
 import IlluminatiSample
 
 /// The embedded default in one command: a sample plate, registered in the private
-/// PostgreSQL, built with illumination correction and alignment by two local workers, and
-/// collected.
+/// PostgreSQL, built with illumination correction and alignment by two local workers,
+/// collected, and shown in the web viewer.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate a sample plate, register it as experiment 'demo', build its pyramids and collect.",
+        abstract: "Generate a sample plate, register it as experiment 'demo', build its pyramids, collect, and serve the viewer.",
         discussion: """
             Runs with nothing configured: a private PostgreSQL cluster, the sample and the tiles live \
-            under --state-dir. Running it again reuses all three (a finished build is not redone).
+            under --state-dir. Running it again reuses all three (a finished build is not redone). \
+            Ends by serving the viewer (see `serve`) until interrupted, unless --no-serve.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var storageOption: StorageOption
     @Option(help: "Experiment name.") var name: String = "demo"
     @Option(help: "Local worker processes (0: workers are started elsewhere).") var workers: Int = 2
+    @Flag(inversion: .prefixedNo, help: "Serve the viewer when the build is done.") var serve: Bool = true
+    @OptionGroup var serveOptions: ServeOptions
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
@@ -49,7 +52,8 @@ struct DemoCommand: ParsableCommand {
             if try store.exists(name) {
                 print("experiment \(name): already registered")
             } else {
-                _ = try CreateExperiment(logger: global.logger).run(name: name, manifest: manifest, store: store)
+                _ = try CreateExperiment(logger: global.logger)
+                    .run(name: name, manifest: manifest, pixelSize: SamplePlateSpec.pixelSizeMicrometres, store: store)
                 print("experiment \(name): registered")
             }
             let stored = try store.load(name)
@@ -60,6 +64,11 @@ struct DemoCommand: ParsableCommand {
             print("full geometry: illuminati experiment show \(name) --json" + (global.stateDir == ".illuminati" ? "" : " --state-dir \(global.stateDir)"))
             print("")
             try build(stored, session: session)
+            guard serve else { return }
+            let storage = try storageOption.root(stateDir: global.stateDir)
+            print("")
+            try ServeViewer(serveOptions, storage: storage, conninfo: session.conninfo, logger: global.logger)
+                .run(path: "/?experiment=\(stored.id)", note: "(Ctrl-C stops)")
         }
     }
 

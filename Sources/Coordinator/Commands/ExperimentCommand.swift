@@ -15,12 +15,21 @@ struct ExperimentCommand: ParsableCommand {
 
         @Argument(help: "Experiment name (letters, digits, . _ -).") var name: String
         @Option(name: .long, help: ArgumentHelp("Manifest file (.csv or .json).", valueName: "file")) var manifest: String
+        @Option(name: .long, help: ArgumentHelp("Micrometres per pixel, for the viewer's scale bar.", valueName: "µm"))
+        var pixelSize: Double?
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if let pixelSize, !(pixelSize > 0 && pixelSize < 1_000_000) {
+                throw ValidationError("--pixel-size must be a positive number of micrometres")
+            }
+        }
 
         func run() throws {
             try global.withDatabase { session in
                 let store = ExperimentStore(session.connection)
-                let (experiment, layout) = try CreateExperiment(logger: global.logger).run(name: name, manifest: manifest, store: store)
+                let (experiment, layout) = try CreateExperiment(logger: global.logger)
+                    .run(name: name, manifest: manifest, pixelSize: pixelSize, store: store)
                 print("created experiment \(experiment.name): \(ExperimentText.counts(experiment))")
                 print("pyramid \(layout.size.height)×\(layout.size.width) px, \(layout.pyramid.depth) levels")
             }

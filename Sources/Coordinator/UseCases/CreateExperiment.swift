@@ -10,7 +10,7 @@ import Logging
 struct CreateExperiment {
     var logger: Logger
 
-    func run(name: String, manifest: String, store: ExperimentStore) throws -> (Experiment, PlateLayout) {
+    func run(name: String, manifest: String, pixelSize: Double? = nil, store: ExperimentStore) throws -> (Experiment, PlateLayout) {
         let manifestPath = Manifest.resolvePath(manifest, relativeTo: FileManager.default.currentDirectoryPath)
         guard ExperimentBuilder.isValidExperimentName(name) else {
             throw InputError("bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)")
@@ -36,7 +36,8 @@ struct CreateExperiment {
         } catch {
             throw InputError("cannot lay out the plates of \(manifestPath): \(error)")
         }
-        try store.create(experiment, layout: layout)
+        let id = try store.create(experiment, layout: layout)
+        if let pixelSize { try store.setPixelSize(experimentID: id, micrometres: pixelSize) }
         return (experiment, layout)
     }
 

@@ -70,8 +70,12 @@ ORDER BY e.name;
 -- name: ExperimentGetByName :one
 SELECT id, name, plate_format, site_height, site_width, bit_depth, tile_size, zoom_factor,
        well_spacer, plate_spacer, vertical_site_displacement, horizontal_site_displacement,
-       pyramid_height, pyramid_width, pyramid_depth, manifest_path, created_at::text AS created_at
+       pyramid_height, pyramid_width, pyramid_depth, manifest_path, pixel_size_um,
+       created_at::text AS created_at
 FROM experiments WHERE name = $1;
+
+-- name: ExperimentSetPixelSize :exec
+UPDATE experiments SET pixel_size_um = $2 WHERE id = $1;
 
 -- name: PlatesByExperiment :many
 SELECT id, ordinal, name FROM plates WHERE experiment_id = $1 ORDER BY ordinal;

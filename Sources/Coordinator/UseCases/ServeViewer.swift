@@ -1,0 +1,61 @@
+import Dispatch
+import Foundation
+import IlluminatiServer
+import Logging
+
+/// Runs the tile server and viewer until the process is interrupted; the interruption guard
+/// stops the private cluster and exits, so this only returns when the server fails.
+struct ServeViewer {
+    var configuration: ServerConfiguration
+    var logger: Logger
+
+    init(_ options: ServeOptions, storage: String, conninfo: String, logger: Logger) {
+        configuration = ServerConfiguration(host: options.host, port: options.port, storageRoot: storage, conninfo: conninfo)
+        self.logger = logger
+    }
+
+    /// Prints `viewer: <url><path> <note>` once the server listens.
+    func run(path: String, note: String) throws {
+        let host = configuration.host
+        try run { port in
+            // Unbuffered, after whatever print() still holds: whoever waits for this line (a
+            // script, a test) sees it at once and in order.
+            fflush(nil)
+            FileHandle.standardOutput.write(Data("viewer: \(Self.origin(host: host, port: port))\(path) \(note)\n".utf8))
+        }
+    }
+
+    /// `announce` gets the port once the server listens (the chosen one when the port is 0).
+    func run(announce: @escaping @Sendable (Int) -> Void) throws {
+        let finished = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        let server = TileServer(configuration: configuration, logger: logger)
+        // The command line is synchronous; the server runs on Swift's concurrency threads
+        // while this thread waits.
+        Task {
+            do {
+                let running = try await server.start()
+                announce(running.port)
+                try await running.wait()
+            } catch {
+                failure.set(error)
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = failure.error { throw error }
+    }
+
+    /// "http://host:port", with a loopback name for the wildcard addresses.
+    static func origin(host: String, port: Int) -> String {
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return shown.contains(":") ? "http://[\(shown)]:\(port)" : "http://\(shown):\(port)"
+    }
+}
+
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    func set(_ error: any Error) { lock.withLock { stored = error } }
+    var error: (any Error)? { lock.withLock { stored } }
+}

@@ -1,0 +1,21 @@
+/// Where the server listens and what it serves.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; `RunningServer.port` tells which.
+    public var port: Int
+    /// Shared storage root: `<root>/<experiment name>/<layer>.dzi` and friends.
+    public var storageRoot: String
+    /// libpq connection string of the experiment database ("" = libpq's environment).
+    public var conninfo: String
+    /// How long experiment metadata is reused before it is read again.
+    public var catalogLifetimeSeconds: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
+                catalogLifetimeSeconds: Double = 10) {
+        self.host = host
+        self.port = port
+        self.storageRoot = storageRoot.count > 1 && storageRoot.hasSuffix("/") ? String(storageRoot.dropLast()) : storageRoot
+        self.conninfo = conninfo
+        self.catalogLifetimeSeconds = catalogLifetimeSeconds
+    }
+}

@@ -1,0 +1,331 @@
+// illuminati web viewer: every channel layer of one cycle / time point / z plane as a grayscale
+// DeepZoom source, tinted and windowed per layer on the client, blended additively
+// ('lighter'), with plate / well / site outlines from the map-object API.
+//
+// URL parameters: experiment=<id>, group=<cycle>/<tpoint>/<zplane>, hide=<layer,...>,
+// outlines=<Type,...>, bare=1 (viewer only: no panel, no controls, no scale bar; used for screenshots).
+// A scale bar shows when the experiment's pixel size is known (experiment create --pixel-size).
+'use strict';
+
+const PALETTE = ['#3f7fff', '#00ff00', '#ff2020', '#ff00ff', '#00ffff', '#ffff00', '#ff8000', '#ffffff'];
+const OUTLINE_COLOURS = { Plates: '#ffffff', Wells: '#ffcc00', Sites: '#00ccff' };
+const params = new URLSearchParams(location.search);
+const bare = params.get('bare') === '1';
+if (bare) document.body.classList.add('bare');
+
+const state = {
+  experiment: null,      // /api/experiments/{id} data
+  layers: [],            // {info, colour, min, max, visible, item, lut}
+  outlines: {},          // type -> {enabled, features, box}
+  viewer: null,
+};
+window.illuminati = state;
+
+const $ = (id) => document.getElementById(id);
+function message(text) { $('message').textContent = text || ''; }
+
+async function getJSON(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json());
+}
+
+// ---- colour lookup tables ------------------------------------------------------------------
+
+function hexToRGB(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// byte v of a tile → RGB: window [min, max] (tile bytes) stretched to 0…1, times the colour.
+function buildLUT(layer) {
+  const lut = new Uint8ClampedArray(256 * 3);
+  const [r, g, b] = hexToRGB(layer.colour);
+  const span = Math.max(1, layer.max - layer.min);
+  for (let v = 0; v < 256; v++) {
+    const s = Math.min(1, Math.max(0, (v - layer.min) / span));
+    lut[v * 3] = r * s; lut[v * 3 + 1] = g * s; lut[v * 3 + 2] = b * s;
+  }
+  layer.lut = lut;
+}
+
+// ---- viewer ----------------------------------------------------------------------------------
+
+function makeViewer() {
+  const viewer = OpenSeadragon({
+    id: 'osd',
+    prefixUrl: '/viewer/openseadragon/images/',
+    drawer: 'canvas',
+    showNavigator: !bare,
+    showNavigationControl: !bare,
+    showRotationControl: false,
+    navigatorPosition: 'TOP_RIGHT',
+    maxZoomPixelRatio: 4,
+    visibilityRatio: 0.5,
+    imageLoaderLimit: 8,
+    animationTime: bare ? 0 : 1.0,
+    blendTime: 0,
+    immediateRender: bare,
+  });
+  // Tints and windows each tile of a layer when it arrives and whenever requestInvalidate()
+  // runs (colour or contrast changed); the original grayscale data stays cached.
+  viewer.addHandler('tile-invalidated', async (event) => {
+    const layer = state.layers.find((l) => l.item === event.tiledImage);
+    if (!layer) return;
+    const context = await event.getData('context2d');
+    if (!context || event.outdated()) return;
+    const { width, height } = context.canvas;
+    const pixels = context.getImageData(0, 0, width, height);
+    const data = pixels.data, lut = layer.lut;
+    for (let i = 0; i < data.length; i += 4) {
+      const v = data[i] * 3;
+      data[i] = lut[v]; data[i + 1] = lut[v + 1]; data[i + 2] = lut[v + 2]; data[i + 3] = 255;
+    }
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    const out = canvas.getContext('2d', { willReadFrequently: true });
+    out.putImageData(pixels, 0, 0);
+    await event.setData(out, 'context2d');
+  });
+  viewer.addHandler('animation', drawOutlines);
+  viewer.addHandler('resize', drawOutlines);
+  viewer.addHandler('animation-finish', fetchOutlines);
+  new OpenSeadragon.MouseTracker({ element: viewer.canvas, moveHandler: (e) => showCursor(e.position) });
+  return viewer;
+}
+
+function groupKey(layer) { return `${layer.cycle}/${layer.tpoint}/${layer.zplane}`; }
+
+async function openExperiment(id) {
+  message('');
+  const experiment = (await getJSON(`/api/experiments/${id}`)).data;
+  state.experiment = experiment;
+  const groups = [...new Set(experiment.layers.map(groupKey))];
+  const groupSelect = $('group');
+  groupSelect.innerHTML = '';
+  for (const key of groups) groupSelect.add(new Option(key, key));
+  const wanted = params.get('group');
+  groupSelect.value = groups.includes(wanted) ? wanted : groups[0];
+  $('group-label').style.display = groups.length > 1 ? '' : 'none';
+  groupSelect.onchange = () => openGroup(groupSelect.value);
+  setupOutlines(experiment);
+  setupScalebar(experiment);
+  openGroup(groupSelect.value);
+}
+
+// Base-level pyramid pixels are site pixels, so the experiment's pixel size sets the scale.
+function setupScalebar(experiment) {
+  const viewer = state.viewer;
+  const known = experiment.pixel_size_um > 0 && !bare;
+  // pixelsPerMeter 0 hides the bar (switching to an experiment without a pixel size).
+  viewer.scalebar({
+    type: OpenSeadragon.ScalebarType.MICROSCOPY,
+    pixelsPerMeter: known ? 1e6 / experiment.pixel_size_um : 0,
+    location: OpenSeadragon.ScalebarLocation.BOTTOM_LEFT,
+    xOffset: 12, yOffset: 12, stayInsideImage: false,
+    color: '#ffffff', fontColor: '#ffffff', backgroundColor: 'rgba(0, 0, 0, 0.5)',
+    fontSize: 'small', barThickness: 2,
+  });
+}
+
+function openGroup(key) {
+  const viewer = state.viewer;
+  viewer.world.removeAll();
+  const hidden = new Set((params.get('hide') || '').split(',').filter(Boolean));
+  const experiment = state.experiment;
+  const channelNames = experiment.channels.map((c) => c.name);
+  state.layers = experiment.layers.filter((l) => groupKey(l) === key && l.built).map((info) => {
+    const index = channelNames.indexOf(info.channel);
+    const layer = { info, colour: PALETTE[(index < 0 ? 0 : index) % PALETTE.length], min: 0, max: 255,
+                    visible: !hidden.has(info.name), item: null, lut: null };
+    buildLUT(layer);
+    return layer;
+  });
+  if (state.layers.length === 0) { message('No layer of this experiment has a pyramid yet.'); return; }
+  state.layers.forEach((layer, index) => {
+    viewer.addTiledImage({
+      tileSource: layer.info.urls.dzi,
+      index,
+      compositeOperation: 'lighter',
+      opacity: layer.visible ? 1 : 0,
+      success: (event) => {
+        layer.item = event.item;
+        // Frame the whole plate once every layer is open (they load in any order).
+        if (state.layers.every((l) => l.item)) { viewer.viewport.goHome(true); fetchOutlines(); }
+      },
+      error: (event) => message(`${layer.info.name}: ${event.message}`),
+    });
+  });
+  renderLayerControls();
+}
+
+function renderLayerControls() {
+  const container = $('layers');
+  container.innerHTML = '';
+  for (const layer of state.layers) {
+    const { info } = layer;
+    const lower = info.min_intensity ?? 0, upper = info.max_intensity ?? 255;
+    const raw = (byte) => Math.round(lower + (byte / 255) * (upper - lower));
+    const box = document.createElement('div');
+    box.className = 'layer';
+    box.innerHTML = `
+      <div class="head"><input type="checkbox"><input type="color"><span></span></div>
+      <div class="range">min<input type="range" min="0" max="255" step="1" class="min"><output class="min"></output></div>
+      <div class="range">max<input type="range" min="0" max="255" step="1" class="max"><output class="max"></output></div>`;
+    const [visible, colour] = box.querySelectorAll('.head input');
+    box.querySelector('.head span').textContent = info.name;
+    box.querySelector('.head span').title = `${info.name}: window ${lower}…${upper}`;
+    visible.checked = layer.visible;
+    colour.value = layer.colour;
+    const minInput = box.querySelector('input.min'), maxInput = box.querySelector('input.max');
+    const minOut = box.querySelector('output.min'), maxOut = box.querySelector('output.max');
+    minInput.value = layer.min; maxInput.value = layer.max;
+    const show = () => { minOut.textContent = raw(layer.min); maxOut.textContent = raw(layer.max); };
+    show();
+    visible.onchange = () => setVisible(layer, visible.checked);
+    colour.oninput = () => { layer.colour = colour.value; retint(layer); };
+    minInput.oninput = () => { layer.min = Math.min(+minInput.value, layer.max - 1); minInput.value = layer.min; show(); retint(layer); };
+    maxInput.oninput = () => { layer.max = Math.max(+maxInput.value, layer.min + 1); maxInput.value = layer.max; show(); retint(layer); };
+    container.appendChild(box);
+  }
+}
+
+function setVisible(layer, visible) {
+  layer.visible = visible;
+  if (layer.item) layer.item.setOpacity(visible ? 1 : 0);
+}
+// True once every layer is open and has all tiles it needs for the current view.
+state.ready = () => state.layers.length > 0 && state.layers.every((l) => l.item && l.item.getFullyLoaded());
+state.setVisible = (name, visible) => {
+  const layer = state.layers.find((l) => l.info.name === name);
+  if (layer) setVisible(layer, visible);
+};
+
+let retintTimer = null;
+function retint(layer) {
+  buildLUT(layer);
+  clearTimeout(retintTimer);
+  retintTimer = setTimeout(() => state.viewer.requestInvalidate(), 60);
+}
+
+// ---- outlines ---------------------------------------------------------------------------------
+
+function setupOutlines(experiment) {
+  const container = $('outlines');
+  container.innerHTML = '';
+  const enabled = new Set((params.get('outlines') || '').split(',').filter(Boolean));
+  state.outlines = {};
+  for (const type of Object.keys(experiment.mapobject_types).sort()) {
+    state.outlines[type] = { enabled: enabled.has(type), features: [], box: null };
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = state.outlines[type].enabled;
+    box.onchange = () => { state.outlines[type].enabled = box.checked; fetchOutlines(); drawOutlines(); };
+    label.append(box, `${type} (${experiment.mapobject_types[type]})`);
+    container.appendChild(label);
+  }
+  fetchOutlines();
+}
+
+function firstItem() { return state.layers.find((l) => l.item)?.item || null; }
+
+// The visible part of the image, in pixels, grown by half a screen each way.
+function visibleImageRect() {
+  const item = firstItem();
+  if (!item) return null;
+  const bounds = item.viewportToImageRectangle(state.viewer.viewport.getBounds(true));
+  return { x0: bounds.x - bounds.width / 2, y0: bounds.y - bounds.height / 2,
+           x1: bounds.x + bounds.width * 1.5, y1: bounds.y + bounds.height * 1.5 };
+}
+
+async function fetchOutlines() {
+  const experiment = state.experiment;
+  if (!experiment) return;
+  for (const [type, outline] of Object.entries(state.outlines)) {
+    if (!outline.enabled) continue;
+    const rect = visibleImageRect() || { x0: 0, y0: 0, x1: experiment.pyramid.width, y1: experiment.pyramid.height };
+    const r = (v) => Math.round(v);
+    // Map coordinates: x to the right, y = -row.
+    const bbox = `${r(rect.x0)},${r(-rect.y1)},${r(rect.x1)},${r(-rect.y0)}`;
+    if (outline.box === bbox) continue;
+    try {
+      const collection = await getJSON(`/api/experiments/${experiment.id}/mapobjects/${type}?bbox=${bbox}`);
+      outline.features = collection.features;
+      outline.box = bbox;
+      drawOutlines();
+    } catch (error) { message(String(error)); }
+  }
+}
+
+function drawOutlines() {
+  const canvas = $('overlay');
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
+  const context = canvas.getContext('2d');
+  context.clearRect(0, 0, width, height);
+  const item = firstItem();
+  if (!item) return;
+  for (const [type, outline] of Object.entries(state.outlines)) {
+    if (!outline.enabled) continue;
+    context.strokeStyle = OUTLINE_COLOURS[type] || '#ffffff';
+    context.lineWidth = type === 'Plates' ? 2 : 1;
+    context.beginPath();
+    for (const feature of outline.features) {
+      const geometry = feature.geometry;
+      const polygons = geometry.type === 'Polygon' ? [geometry.coordinates]
+        : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+      for (const rings of polygons) for (const ring of rings) {
+        ring.forEach(([x, y], i) => {
+          const p = item.imageToViewerElementCoordinates(new OpenSeadragon.Point(x, -y));
+          if (i === 0) context.moveTo(p.x, p.y); else context.lineTo(p.x, p.y);
+        });
+        context.closePath();
+      }
+    }
+    context.stroke();
+  }
+}
+
+// ---- well and site under the cursor ------------------------------------------------------------
+
+function showCursor(position) {
+  const item = firstItem(), experiment = state.experiment;
+  if (!item || !experiment) return;
+  const p = item.viewerElementToImageCoordinates(position);
+  const x = Math.floor(p.x), y = Math.floor(p.y);
+  let text = `x ${x}  y ${y}`;
+  for (const plate of experiment.plates) {
+    for (const well of plate.wells) {
+      if (x < well.offset.x || y < well.offset.y || x >= well.offset.x + well.size.width || y >= well.offset.y + well.size.height) continue;
+      text = `${plate.name} · well ${well.name} · ${text}`;
+      const site = well.sites.find((s) => x >= s.offset.x && y >= s.offset.y
+        && x < s.offset.x + experiment.site_size.width && y < s.offset.y + experiment.site_size.height);
+      if (site) text += ` · site ${site.y},${site.x}`;
+    }
+  }
+  $('cursor').textContent = text;
+}
+
+// ---- start -------------------------------------------------------------------------------------
+
+async function start() {
+  state.viewer = makeViewer();
+  try {
+    const experiments = (await getJSON('/api/experiments')).data;
+    const select = $('experiment');
+    for (const e of experiments) select.add(new Option(`${e.name} (#${e.id})`, e.id));
+    if (experiments.length === 0) { message('No experiments yet: create one with `illuminati experiment create`.'); return; }
+    const wanted = params.get('experiment');
+    select.value = experiments.some((e) => String(e.id) === wanted) ? wanted : String(experiments[0].id);
+    select.onchange = () => {
+      params.set('experiment', select.value);
+      history.replaceState(null, '', `?${params}`);
+      openExperiment(select.value).catch((error) => message(String(error)));
+    };
+    await openExperiment(select.value);
+  } catch (error) {
+    message(String(error));
+  }
+}
+start();

@@ -1,0 +1,39 @@
+import Foundation
+import IlluminatiTestSupport
+import Testing
+
+@Suite struct ServeCommandTests {
+    /// `serve` prints where it listens, answers the API from the database, refuses a port that is
+    /// taken with a clear message, and stops on SIGTERM.
+    @Test func serveAnnouncesItsURLAnswersAndStopsOnSIGTERM() throws {
+        let (database, _) = try TestDatabase.create()
+        let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
+        defer { storage.remove() }
+        let created = try illuminati(["experiment", "create", "served", "--manifest", smallPlate.manifest], database: database)
+        #expect(created.status == 0, "\(created.stderr)")
+
+        let server = try Executables.start("illuminati", ["serve", "--database-url", database, "--storage", storage.path,
+                                                          "--port", "0"])
+        defer { server.send(SIGKILL) }
+        let line = try #require(server.waitForLine(containing: "viewer: http://127.0.0.1:", timeout: .seconds(60)),
+                                "no viewer line: \(server.stdoutSoFar)")
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        #expect(line.contains("1 experiment(s)"), "\(line)")
+
+        let list = try #require(httpGet(port: port, path: "/api/experiments"))
+        #expect(list.contains("\"name\":\"served\""), "\(list.prefix(300))")
+        let missing = try #require(httpGet(port: port, path: "/api/experiments/nope"))
+        #expect(missing.contains("\"status\":404"), "\(missing)")
+        let viewer = try #require(httpGet(port: port, path: "/"))
+        #expect(viewer.contains("openseadragon.js"))
+
+        let second = try Executables.run("illuminati", ["serve", "--database-url", database, "--storage", storage.path,
+                                                         "--port", "\(port)"])
+        #expect(second.status == 1 && second.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "\(second.stderr)")
+        #expect(noStackTrace(second))
+
+        server.send(SIGTERM)
+        let outcome = try #require(server.finish(timeout: .seconds(30)), "serve must stop on SIGTERM")
+        #expect(outcome.status == 128 + SIGTERM, "\(outcome.stderr)")
+    }
+}

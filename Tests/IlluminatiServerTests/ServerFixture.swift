@@ -1,0 +1,107 @@
+import Foundation
+import IlluminatiCore
+import IlluminatiDatabase
+import IlluminatiImaging
+import IlluminatiPyramid
+import IlluminatiSample
+import IlluminatiServer
+import IlluminatiTestSupport
+
+/// One sample plate per test process: registered in a fresh database, its pyramids built into a
+/// storage folder the way a build lays them out, its outlines collected, and a server on a
+/// free loopback port in front of it.
+struct ServerFixture: Sendable {
+    let storage: String
+    let experimentID: Int64
+    let experimentName: String
+    let layers: [String]
+    let layerIDs: [String: Int64]
+    let layout: PlateLayout
+    let conninfo: String
+    let port: Int
+    let wells: Int
+
+    func pyramid(_ layer: String) -> PyramidStorage { PyramidStorage(root: "\(storage)/\(experimentName)") }
+
+    func descriptor(_ layer: String) throws -> LayerDescriptor {
+        let data = try Data(contentsOf: URL(fileURLWithPath: pyramid(layer).descriptorPath(layer: layer)))
+        return try JSONDecoder().decode(LayerDescriptor.self, from: data)
+    }
+
+    func storedTile(_ layer: String, level: Int, column: Int, row: Int) -> [UInt8]? {
+        let path = pyramid(layer).tilePath(layer: layer, TileAddress(level: level, row: row, column: column))
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    func blankTile(_ layer: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: pyramid(layer).blankTilePath(layer: layer))))
+    }
+
+    /// The request runs on its own thread: a blocking socket read on Swift's few cooperative
+    /// threads would starve the server's handlers running in the same process.
+    func get(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> HTTPResult {
+        let port = port
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try RawHTTP.request(port: port, method: method, target: path, headers: headers) })
+            }
+        }
+    }
+
+    static let pixelSize = 0.65
+
+    static func make() async throws -> ServerFixture {
+        let root = TemporaryDirectory.make(prefix: "illuminati-serve-test").path
+        var spec = SamplePlateSpec()
+        spec.wells = .count(4)
+        spec.siteRows = 2
+        spec.siteColumns = 2
+        spec.height = 200
+        spec.width = 260
+        spec.channels = 2
+        let sample = try SamplePlate.generate(spec, into: root + "/images")
+        let experiment = try SamplePlate.experiment(named: "served-plate", manifestPath: sample.manifestPath,
+                                                    directory: root + "/images")
+        let layout = try PlateLayout(experiment.layoutSpec)
+
+        let (conninfo, connection) = try TestDatabase.create()
+        let id = try ExperimentStore(connection).create(experiment, layout: layout)
+        try ExperimentStore(connection).setPixelSize(experimentID: id, micrometres: pixelSize)
+        try MapObjectStore(connection).replace(experimentID: id, outlines: layout.mapObjectOutlines())
+        let stored = try ExperimentStore(connection).load(experiment.name)
+
+        let storage = root + "/storage"
+        var options = LocalBuildOptions()
+        options.threads = 2
+        options.quality = 90
+        options.clip = ClipRequest(upper: .percentile(99.9))
+        _ = try LocalPyramidBuild(experiment: experiment, layout: layout, output: "\(storage)/\(experiment.name)",
+                                  options: options).run()
+
+        let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,
+                                                                   conninfo: conninfo))
+        let running = try await server.start()
+        return ServerFixture(storage: storage, experimentID: id, experimentName: experiment.name,
+                             layers: experiment.layers.map(\.name),
+                             layerIDs: Dictionary(uniqueKeysWithValues: stored.layers.map { ($0.layer.name, $0.id) }),
+                             layout: layout, conninfo: conninfo, port: running.port,
+                             wells: experiment.plates.map(\.wells.count).reduce(0, +))
+    }
+}
+
+/// The process's fixture, made on first use and shared by every test.
+actor SharedFixture {
+    static let shared = SharedFixture()
+    private var making: Task<ServerFixture, any Error>?
+
+    func get() async throws -> ServerFixture {
+        // One task for every caller: an actor is re-entered at each await, so checking for a
+        // finished fixture alone would make one per concurrent test.
+        if let making { return try await making.value }
+        let task = Task { try await ServerFixture.make() }
+        making = task
+        return try await task.value
+    }
+}
+
+func fixture() async throws -> ServerFixture { try await SharedFixture.shared.get() }
