@@ -6,8 +6,8 @@ compared tile by tile with:
   * every candidate pyramid (decoded JPEG tiles),
   * "single": one JPEG encode at the same quality of floor(reference + 0.5), same tiling,
     with libjpeg's accurate DCT (Pillow; what libvips, OpenCV and TissueMAPS use),
-  * "single-fast": the same through the system TurboJPEG with its default fast DCT, the
-    renderer's encoder call (left out when libturbojpeg is not installed),
+  * "single-fast": the same through the system TurboJPEG with its default fast DCT, to show
+    what the DCT choice alone costs (left out when libturbojpeg is not installed),
   * "rounded": floor(reference + 0.5) without JPEG (the 8-bit floor).
 PSNR = 10 log10(255^2 / MSE) over all pixels of a level.
 
