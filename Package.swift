@@ -109,6 +109,7 @@ let package = Package(
                           dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Tests/QueueTestWorker"),
+        .testTarget(name: "IlluminatiBuildTests", dependencies: ["IlluminatiBuild"]),
         .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
         .testTarget(name: "IlluminatiPyramidTests",
                     dependencies: ["IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample"]),

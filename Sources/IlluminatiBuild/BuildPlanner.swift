@@ -8,7 +8,8 @@ import IlluminatiQueue
 ///
 /// Queue layers, in dependency order:
 /// * `illumstats:<channel>` (with `--illumcorr`): level 0 computes partial statistics of
-///   batches of `batchSize` images, level 1 merges them into the channel's file;
+///   balanced batches of at most min(`batchSize`, 32) images, level 1 merges them into the
+///   channel's file;
 /// * one per channel layer: one queue level per pyramid stage (base first), then one
 ///   `layer-finish` job; it waits for the statistics of its channel.
 public enum BuildPlanner {
@@ -28,6 +29,21 @@ public enum BuildPlanner {
                                bitDepth: experiment.bitDepth, layers: layers, correctedChannels: corrected)
     }
 
+    /// Largest number of images one statistics job sums. The statistics stage runs before any
+    /// tile of the channel can, so it must spread over the workers even when `--batch-size`
+    /// (tiles per job) would put a whole well in one job; a partial file is two float64 planes
+    /// of the site size, so many tiny parts would cost more to write and merge than they save.
+    public static let statisticsImagesPerJob = 32
+
+    /// `count` images cut into the fewest batches of at most min(batchSize, 32) images, of
+    /// sizes that differ by at most one.
+    public static func statisticsBatches(_ count: Int, batchSize: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let limit = max(1, min(batchSize, statisticsImagesPerJob))
+        let parts = (count + limit - 1) / limit
+        return (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
+    }
+
     public static func plan(_ descriptor: BuildDescriptor, experiment: Experiment, experimentID: Int64,
                             params: String) throws -> BuildPlan {
         var layers: [LayerPlan] = []
@@ -35,8 +51,8 @@ public enum BuildPlanner {
         for channel in descriptor.correctedChannels {
             guard let index = experiment.channels.firstIndex(where: { $0.name == channel }) else { continue }
             let paths = experiment.images.filter { $0.channel == index }.map(\.path)
-            let parts = stride(from: 0, to: paths.count, by: batch).enumerated().map { part, start in
-                StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[start..<min(start + batch, paths.count)]))
+            let parts = statisticsBatches(paths.count, batchSize: batch).enumerated().map { part, range in
+                StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[range]))
             }
             let partials = try parts.map { try JobSpec(kind: BuildJobKind.statisticsPartial, payload: JSONPayload.encode($0),
                                                        locality: Int64($0.part)) }

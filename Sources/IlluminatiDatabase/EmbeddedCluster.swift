@@ -108,6 +108,9 @@ public final class EmbeddedCluster: @unchecked Sendable {
         let outcome = try ProcessRunner.run(binDirectory + "/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
                                             as: Self.serverUser, outputFile: root + "/pg_ctl.out")
         guard outcome.succeeded else { throw DatabaseError.clusterFailed("pg_ctl stop failed: \(outcome.output)") }
+        // A socket folder outside the state folder (long paths) is ours alone; rmdir leaves it
+        // if anything is still inside.
+        if !socketDirectory.hasPrefix(root + "/") { rmdir(socketDirectory) }
         logger.info("stopped private PostgreSQL", metadata: ["data": "\(dataDirectory)"])
     }
 

@@ -1,14 +1,17 @@
 import Foundation
 
 /// A fresh folder under the system's temporary directory, world-traversable so that the
-/// `postgres` user can reach a cluster inside it when tests run as root.
+/// `postgres` user can reach a cluster inside it when tests run as root. Unless told
+/// otherwise it is removed when the test process exits, so fixtures shared by a whole process
+/// (and tests that stop early) leave nothing behind.
 public struct TemporaryDirectory: Sendable {
     public let path: String
 
-    public static func make(prefix: String = "illuminati-test") -> TemporaryDirectory {
+    public static func make(prefix: String = "illuminati-test", removeAtExit: Bool = true) -> TemporaryDirectory {
         var template = Array("\(NSTemporaryDirectory())/\(prefix)-XXXXXX".utf8CString)
         let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         chmod(path, 0o755)
+        if removeAtExit { ExitCleanup.register(path) }
         return TemporaryDirectory(path: path)
     }
 
@@ -23,4 +26,23 @@ public struct TemporaryDirectory: Sendable {
     }
 
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Folders to remove when the process exits.
+private enum ExitCleanup {
+    nonisolated(unsafe) private static var paths: [String] = []
+    private static let lock = NSLock()
+    private static let installed: Bool = {
+        atexit { ExitCleanup.removeAll() }
+        return true
+    }()
+
+    static func register(_ path: String) {
+        _ = installed
+        lock.withLock { paths.append(path) }
+    }
+
+    static func removeAll() {
+        for path in lock.withLock({ paths }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }

@@ -6,7 +6,7 @@ import Logging
 /// private cluster, and removed when the process exits. Each test gets its own database.
 public enum TestDatabase {
     private static let cluster: EmbeddedCluster = {
-        let directory = TemporaryDirectory.make(prefix: "illuminati-test-cluster").path
+        let directory = TemporaryDirectory.make(prefix: "illuminati-test-cluster", removeAtExit: false).path
         do {
             var logger = Logger(label: "illuminati.test-cluster")
             logger.logLevel = .warning
