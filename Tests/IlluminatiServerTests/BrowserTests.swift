@@ -81,6 +81,16 @@ import Testing
         let again = try await browser.screenshot(to: "\(Self.artifacts)/viewer-all-channels-again.png")
         #expect(all.difference(to: again) < change / 4, "switching back on should restore the picture")
 
+        // Well outlines, drawn over the image from the map-object route.
+        try await browser.open("http://127.0.0.1:\(f.port)/?experiment=\(f.experimentID)&bare=1&outlines=Wells")
+        try await browser.waitUntil("return window.illuminati && window.illuminati.ready() && window.illuminati.outlinesReady()",
+                                    seconds: 60)
+        try await Task.sleep(for: .milliseconds(300))
+        let outlined = try await browser.screenshot(to: "\(Self.artifacts)/viewer-well-outlines.png")
+        #expect(all.yellowPixels() < 50, "no outlines asked for, yet \(all.yellowPixels()) yellow pixels")
+        let perimeter = f.layout.plates[0].wells.map { Double($0.size.width + $0.size.height) * 2 * scale }.reduce(0, +)
+        #expect(Double(outlined.yellowPixels()) > perimeter / 2, "\(outlined.yellowPixels()) yellow pixels for a perimeter of \(perimeter)")
+
         // The full viewer: panel, controls, and a scale bar from the experiment's pixel size.
         try await browser.open("http://127.0.0.1:\(f.port)/?experiment=\(f.experimentID)")
         try await browser.waitUntil("return window.illuminati && window.illuminati.ready()", seconds: 60)

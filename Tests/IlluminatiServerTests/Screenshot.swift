@@ -42,6 +42,16 @@ struct Screenshot {
         return Double(sum) / Double(rgb.count)
     }
 
+    /// Pixels with clearly more red than blue: the well outlines (yellow, antialiased) and nothing
+    /// else, since the channel tints are blue (more blue than red) and green (no red).
+    func yellowPixels() -> Int {
+        var count = 0
+        for i in stride(from: 0, to: rgb.count, by: 3) where rgb[i] > 80 && Int(rgb[i + 2]) * 2 < Int(rgb[i]) {
+            count += 1
+        }
+        return count
+    }
+
     /// Mean of one colour channel (0 red, 1 green, 2 blue) over the whole picture.
     func channelMean(_ channel: Int) -> Double {
         var sum = 0

@@ -151,7 +151,8 @@ function openGroup(key) {
       success: (event) => {
         layer.item = event.item;
         // Frame the whole plate once every layer is open (they load in any order).
-        if (state.layers.every((l) => l.item)) { viewer.viewport.goHome(true); fetchOutlines(); }
+        // goHome(true) fires no animation event, so draw what is already fetched as well.
+        if (state.layers.every((l) => l.item)) { viewer.viewport.goHome(true); fetchOutlines(); drawOutlines(); }
       },
       error: (event) => message(`${layer.info.name}: ${event.message}`),
     });
@@ -196,6 +197,8 @@ function setVisible(layer, visible) {
 }
 // True once every layer is open and has all tiles it needs for the current view.
 state.ready = () => state.layers.length > 0 && state.layers.every((l) => l.item && l.item.getFullyLoaded());
+// True once every enabled outline type has been fetched for the current view.
+state.outlinesReady = () => Object.values(state.outlines).every((o) => !o.enabled || o.box !== null);
 state.setVisible = (name, visible) => {
   const layer = state.layers.find((l) => l.info.name === name);
   if (layer) setVisible(layer, visible);
