@@ -13,7 +13,27 @@ struct ServedLayer: Sendable {
     var maxIntensity: Int?
     /// Nil until the layer's pyramid has been written (`<layer>.json` exists).
     var descriptor: LayerDescriptor?
+    /// The tile geometry of the descriptor, made once per catalog load (tile routes need it on
+    /// every request); nil when there is no descriptor or it contradicts itself.
+    var layout: PyramidLayout?
     var storage: PyramidStorage
+
+    func pyramidLayout() throws -> PyramidLayout {
+        guard let layout else {
+            throw RouteError(status: .internalServerError, message: "layer \(name): descriptor geometry is inconsistent")
+        }
+        return layout
+    }
+
+    /// Nil unless the descriptor's geometry is the one its base size and tile size give.
+    static func layout(of descriptor: LayerDescriptor?) -> PyramidLayout? {
+        guard let descriptor else { return nil }
+        let geometry = descriptor.geometry
+        guard let layout = try? PyramidLayout(baseSize: PixelSize(height: geometry.height, width: geometry.width),
+                                              tileSize: geometry.tileSize),
+              layout.maxLevel == geometry.maxLevel, layout.tissueMAPSDepth == descriptor.tissueMAPS.depth else { return nil }
+        return layout
+    }
 }
 
 /// An experiment with everything the routes need, read once and kept for a while.
@@ -114,7 +134,7 @@ final class Catalog: @unchecked Sendable {
                 channelName: channels.indices.contains(row.layer.key.channel) ? channels[row.layer.key.channel].name : "",
                 minIntensity: row.minIntensity ?? descriptor?.window.lower,
                 maxIntensity: row.maxIntensity ?? descriptor?.window.upper,
-                descriptor: descriptor, storage: storage)
+                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), storage: storage)
         }
         return ServedExperiment(stored: stored, layout: try? PlateLayout(stored.experiment.layoutSpec), layers: layers,
                                 directory: directory)

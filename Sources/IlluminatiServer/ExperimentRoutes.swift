@@ -11,60 +11,52 @@ struct ExperimentRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/api/experiments") { request, _ in
-            try respond(request) {
-                let list = try catalog.list().map { summary in
-                    ExperimentListItem(id: summary.id, name: summary.name, createdAt: summary.createdAt,
-                                       plates: summary.plates, wells: summary.wells, sites: summary.sites,
-                                       channels: summary.channels, images: summary.images,
-                                       pyramid: Size(width: summary.pyramidSize.width, height: summary.pyramidSize.height),
-                                       pyramidDepth: summary.pyramidDepth)
-                }
-                return Responses.json(DataEnvelope(data: list), request: request)
+            let list = try catalog.list().map { summary in
+                ExperimentListItem(id: summary.id, name: summary.name, createdAt: summary.createdAt,
+                                   plates: summary.plates, wells: summary.wells, sites: summary.sites,
+                                   channels: summary.channels, images: summary.images,
+                                   pyramid: Size(width: summary.pyramidSize.width, height: summary.pyramidSize.height),
+                                   pyramidDepth: summary.pyramidDepth)
             }
+            return Responses.json(DataEnvelope(data: list), request: request)
         }
         router.get("/api/experiments/:experiment") { request, context in
-            try respond(request) {
-                let experiment = try found(context)
-                let counts = try database.with { try MapObjectStore($0).counts(experimentID: experiment.id) }
-                return Responses.json(DataEnvelope(data: ExperimentDocument(experiment, mapObjectCounts: counts)),
-                                      request: request)
-            }
+            let experiment = try found(context)
+            let counts = try database.with { try MapObjectStore($0).counts(experimentID: experiment.id) }
+            return Responses.json(DataEnvelope(data: ExperimentDocument(experiment, mapObjectCounts: counts)),
+                                  request: request)
         }
         router.get("/api/experiments/:experiment/channel_layers") { request, context in
-            try respond(request) {
-                let experiment = try found(context)
-                return Responses.json(DataEnvelope(data: ExperimentDocument(experiment, mapObjectCounts: [:]).layers),
-                                      request: request)
-            }
+            let experiment = try found(context)
+            return Responses.json(DataEnvelope(data: ExperimentDocument(experiment, mapObjectCounts: [:]).layers),
+                                  request: request)
         }
         router.get("/api/experiments/:experiment/mapobjects/:type") { request, context in
-            try respond(request) {
-                let experiment = try found(context)
-                let typeText = context.parameters.get("type") ?? ""
-                guard let type = PathParameter.name(typeText[...]) else {
-                    throw RouteError.notFound("no map object type \(typeText.prefix(64))")
-                }
-                let counts = try database.with { try MapObjectStore($0).counts(experimentID: experiment.id) }
-                guard counts[type] != nil else {
-                    throw RouteError.notFound("experiment \(experiment.name) has no map object type \(type)")
-                }
-                let bboxText = request.uri.queryParameters["bbox"].map(String.init)
-                let box: (minX: Double, minY: Double, maxX: Double, maxY: Double)
-                if let bboxText {
-                    guard let parsed = PathParameter.boundingBox(bboxText) else {
-                        throw RouteError.badRequest("bbox must be minX,minY,maxX,maxY in map coordinates (y = -row)")
-                    }
-                    box = parsed
-                } else {
-                    let size = experiment.stored.pyramidSize
-                    box = (0, -Double(size.height), Double(size.width), 0)
-                }
-                let geoJSON = try database.with {
-                    try MapObjectStore($0).geoJSON(experimentID: experiment.id, type: type, minX: box.minX, minY: box.minY,
-                                                   maxX: box.maxX, maxY: box.maxY)
-                }
-                return Responses.jsonBytes(Array(geoJSON.utf8), request: request, contentType: "application/geo+json")
+            let experiment = try found(context)
+            let typeText = context.parameters.get("type") ?? ""
+            guard let type = PathParameter.name(typeText[...]) else {
+                throw RouteError.notFound("no map object type \(typeText.prefix(64))")
             }
+            let counts = try database.with { try MapObjectStore($0).counts(experimentID: experiment.id) }
+            guard counts[type] != nil else {
+                throw RouteError.notFound("experiment \(experiment.name) has no map object type \(type)")
+            }
+            let bboxText = request.uri.queryParameters["bbox"].map(String.init)
+            let box: (minX: Double, minY: Double, maxX: Double, maxY: Double)
+            if let bboxText {
+                guard let parsed = PathParameter.boundingBox(bboxText) else {
+                    throw RouteError.badRequest("bbox must be minX,minY,maxX,maxY in map coordinates (y = -row)")
+                }
+                box = parsed
+            } else {
+                let size = experiment.stored.pyramidSize
+                box = (0, -Double(size.height), Double(size.width), 0)
+            }
+            let geoJSON = try database.with {
+                try MapObjectStore($0).geoJSON(experimentID: experiment.id, type: type, minX: box.minX, minY: box.minY,
+                                               maxX: box.maxX, maxY: box.maxY)
+            }
+            return Responses.jsonBytes(Array(geoJSON.utf8), request: request, contentType: "application/geo+json")
         }
     }
 

@@ -39,11 +39,19 @@ enum Responses {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func json<T: Encodable>(_ value: T, request: Request, status: HTTPResponse.Status = .ok,
-                                   contentType: String = "application/json; charset=utf-8") -> Response {
+    /// Stable output: sorted keys, unescaped slashes. Our API's keys are snake_case (as
+    /// TissueMAPS'); standard documents (TileJSON, IIIF) pass `.useDefaultKeys`.
+    static func encoder(keys: JSONEncoder.KeyEncodingStrategy = .convertToSnakeCase) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = keys
+        return encoder
+    }
+
+    static func json<T: Encodable>(_ value: T, request: Request, status: HTTPResponse.Status = .ok,
+                                   keys: JSONEncoder.KeyEncodingStrategy = .convertToSnakeCase,
+                                   contentType: String = "application/json; charset=utf-8") -> Response {
+        let encoder = encoder(keys: keys)
         do {
             return jsonBytes([UInt8](try encoder.encode(value)), request: request, status: status, contentType: contentType)
         } catch {
@@ -54,9 +62,7 @@ enum Responses {
     static func error(_ status: HTTPResponse.Status, _ message: String, request: Request) -> Response {
         struct Body: Encodable { var error: Detail }
         struct Detail: Encodable { var status: Int; var message: String }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = (try? encoder.encode(Body(error: Detail(status: status.code, message: message)))).map { [UInt8]($0) }
+        let bytes = (try? encoder(keys: .useDefaultKeys).encode(Body(error: Detail(status: status.code, message: message)))).map { [UInt8]($0) }
             ?? Array("{\"error\":{}}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
@@ -90,16 +96,7 @@ enum Responses {
     }
 }
 
-/// Runs a route's body; a `RouteError` becomes its JSON error response.
-func respond(_ request: Request, _ body: () throws -> Response) throws -> Response {
-    do {
-        return try body()
-    } catch let error as RouteError {
-        return Responses.error(error.status, error.message, request: request)
-    }
-}
-
-/// A route's answer other than success: becomes a JSON error response.
+/// A route's answer other than success: `ErrorMiddleware` turns it into a JSON error response.
 struct RouteError: Error {
     var status: HTTPResponse.Status
     var message: String

@@ -15,32 +15,32 @@ struct TileRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/api/experiments/:experiment/channel_layers/:layer/tiles") { request, context in
-            try respond(request) { try tissueMAPSTile(request, context) }
+            try tissueMAPSTile(request, context)
         }
         router.get("/dzi/:experiment/{layer}.dzi") { request, context in
-            try respond(request) { try deepZoomDescriptor(request, context) }
+            try deepZoomDescriptor(request, context)
         }
         router.get("/dzi/:experiment/{layer}_files/:level/{tile}.jpg") { request, context in
-            try respond(request) { try deepZoomTile(request, context) }
+            try deepZoomTile(request, context)
         }
         router.get("/xyz/:experiment/:layer/tiles.json") { request, context in
-            try respond(request) { try tileJSON(request, context) }
+            try tileJSON(request, context)
         }
         router.get("/xyz/:experiment/:layer/:z/:x/{y}.jpg") { request, context in
-            try respond(request) { try xyzTile(request, context) }
+            try xyzTile(request, context)
         }
         router.get("/iiif/:experiment/:layer/info.json") { request, context in
-            try respond(request) { try iiifInfo(request, context) }
+            try iiifInfo(request, context)
         }
         router.get("/iiif/:experiment/:layer/:region/:size/:rotation/{quality}.jpg") { request, context in
-            try respond(request) { try iiifTile(request, context) }
+            try iiifTile(request, context)
         }
     }
 
     // MARK: TissueMAPS
 
     private func tissueMAPSTile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, descriptor) = try builtLayer(context)
+        let (_, layer, _) = try builtLayer(context)
         let query = request.uri.queryParameters
         func coordinate(_ name: String) throws -> Int {
             guard let text = query[name[...]] else { throw RouteError.badRequest("missing query parameter \(name)") }
@@ -50,8 +50,7 @@ struct TileRoutes: Sendable {
             return value
         }
         let x = try coordinate("x"), y = try coordinate("y"), z = try coordinate("z")
-        let layout = try Self.layout(descriptor)
-        guard let address = layout.deepZoomTile(z: z, x: x, y: y),
+        guard let address = try layer.pyramidLayout().deepZoomTile(z: z, x: x, y: y),
               let file = TileFile.load(layer.storage.tilePath(layer: layer.name, address)) else {
             return try blankTile(layer, request)
         }
@@ -125,8 +124,7 @@ struct TileRoutes: Sendable {
             return try blankTile(layer, request)
         }
         served.increment()
-        let layout = try Self.layout(descriptor)
-        let rect = layout.pixelRect(of: TileAddress(level: level, row: y, column: x))
+        let rect = try layer.pyramidLayout().pixelRect(of: TileAddress(level: level, row: y, column: x))
         guard rect.width < geometry.tileSize || rect.height < geometry.tileSize else {
             return Responses.tile(file, request: request)
         }
@@ -170,9 +168,7 @@ struct TileRoutes: Sendable {
         let body = TileJSON(name: "\(experiment.name)/\(layer.name)", tiles: [base + "/{z}/{x}/{y}.jpg"],
                             maxzoom: Self.xyzMaxZoom(geometry), tileSize: geometry.tileSize,
                             bounds: [0, 0, geometry.width, geometry.height], width: geometry.width, height: geometry.height)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Responses.jsonBytes([UInt8](try encoder.encode(body)), request: request)
+        return Responses.json(body, request: request, keys: .useDefaultKeys)
     }
 
     // MARK: IIIF Image API 3.0, level 0
@@ -203,9 +199,7 @@ struct TileRoutes: Sendable {
                         height: geometry.height,
                         tiles: [Tiles(width: geometry.tileSize, height: geometry.tileSize, scaleFactors: scaleFactors)],
                         sizes: sizes)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Responses.jsonBytes([UInt8](try encoder.encode(info)), request: request,
+        return Responses.json(info, request: request, keys: .useDefaultKeys,
                               contentType: "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"")
     }
 
@@ -248,16 +242,6 @@ struct TileRoutes: Sendable {
         }
         blank.increment()
         return Responses.tile(file, request: request)
-    }
-
-    static func layout(_ descriptor: LayerDescriptor) throws -> PyramidLayout {
-        let geometry = descriptor.geometry
-        let layout = try PyramidLayout(baseSize: PixelSize(height: geometry.height, width: geometry.width),
-                                       tileSize: geometry.tileSize)
-        guard layout.maxLevel == geometry.maxLevel, layout.tissueMAPSDepth == descriptor.tissueMAPS.depth else {
-            throw RouteError(status: .internalServerError, message: "layer \(descriptor.name): descriptor geometry is inconsistent")
-        }
-        return layout
     }
 
     /// `scheme://host` from the request's Host header when it is a plain host[:port], else "".

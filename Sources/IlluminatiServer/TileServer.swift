@@ -86,14 +86,16 @@ public struct ServerError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Database and other unexpected errors become a JSON 500 instead of Hummingbird's plain text,
-/// and are logged.
+/// A route's `RouteError` becomes its JSON error; database and other unexpected errors become a
+/// JSON 500 instead of Hummingbird's plain text, and are logged.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as RouteError {
+            return Responses.error(error.status, error.message, request: request)
         } catch let error as HTTPError {
             return Responses.error(error.status, error.body ?? error.status.reasonPhrase, request: request)
         } catch {

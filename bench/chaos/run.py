@@ -43,6 +43,7 @@ import time  # noqa: E402
 
 from common.distributed import Illuminati, tile_digests  # noqa: E402
 from common.pgcluster import PgCluster  # noqa: E402
+from common.swiftbin import release_bin_dir  # noqa: E402
 from common.venv import REPO_ROOT  # noqa: E402
 
 WORKER_ARGS = ["--lease", "2", "--grace", "1"]
@@ -63,14 +64,6 @@ def parse_args():
     a.kills = a.kills if a.kills is not None else (5 if a.quick else 20)
     a.scenarios = [s.strip() for s in a.scenarios.split(",") if s.strip()]
     return a
-
-
-def bin_dir(arg) -> Path:
-    if arg:
-        return Path(arg)
-    show = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True)
-    return Path(show.stdout.strip())
 
 
 class Suite:
@@ -489,7 +482,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     logs = args.out / time.strftime("run-%Y%m%d-%H%M%S")
     logs.mkdir()
-    bindir = bin_dir(args.bin).resolve()
+    bindir = release_bin_dir(args.bin).resolve()
     started = time.time()
     print(f"chaos suite: seed {args.seed}, load {os.getloadavg()}, bin {bindir}", flush=True)
     shutil.rmtree(args.out / "storage", ignore_errors=True)

@@ -6,15 +6,21 @@ from pathlib import Path
 from .venv import REPO_ROOT
 
 
-def illuminati_binary(bin_dir: str | None, build: bool = False) -> Path:
+def release_bin_dir(bin_dir: str | None = None) -> Path:
+    """The folder given, else SwiftPM's release products folder (which may not be built yet)."""
     if bin_dir:
-        exe = Path(bin_dir) / "illuminati"
+        return Path(bin_dir)
+    show = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=True)
+    return Path(show.stdout.strip())
+
+
+def illuminati_binary(bin_dir: str | None, build: bool = False) -> Path:
+    exe = release_bin_dir(bin_dir) / "illuminati"
+    if bin_dir:
         if not exe.exists():
             raise SystemExit(f"{exe} does not exist")
         return exe
-    show = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True)
-    exe = Path(show.stdout.strip()) / "illuminati"
     if build or not exe.exists():
         print(f"building {exe} (swift build -c release --product illuminati)", file=sys.stderr)
         subprocess.run(["swift", "build", "-c", "release", "--product", "illuminati"], cwd=REPO_ROOT, check=True)

@@ -45,6 +45,7 @@ from common.deepzoom import DeepZoom, decode_gray  # noqa: E402
 from common.distributed import Illuminati, count_tiles  # noqa: E402
 from common.measure import fmt_mrange, median_range, run_measured, settle  # noqa: E402
 from common.pgcluster import PgCluster  # noqa: E402
+from common.swiftbin import release_bin_dir  # noqa: E402
 from common.venv import REPO_ROOT  # noqa: E402
 
 VIPS_WELL = HERE.parent / "pyramid-vs-vips" / "vips_pyramid.py"
@@ -76,14 +77,6 @@ def parse_args():
     a.datasets = [d.strip().upper() for d in a.datasets.split(",") if d.strip()]
     a.scaling = [int(x) for x in a.scaling.split(",") if x.strip()]
     return a
-
-
-def bin_dir(arg) -> Path:
-    if arg:
-        return Path(arg)
-    show = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True)
-    return Path(show.stdout.strip())
 
 
 def machine_info(out: Path) -> dict:
@@ -345,7 +338,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     logs = args.out / time.strftime("run-%Y%m%d-%H%M%S")
     logs.mkdir()
-    bindir = bin_dir(args.bin).resolve()
+    bindir = release_bin_dir(args.bin).resolve()
     exe = bindir / "illuminati"
     if args.storage:
         args.storage.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ import time  # noqa: E402
 
 from common.distributed import Illuminati  # noqa: E402
 from common.pgcluster import PgCluster  # noqa: E402
+from common.swiftbin import release_bin_dir  # noqa: E402
 from common.venv import REPO_ROOT  # noqa: E402
 
 
@@ -54,9 +55,7 @@ def pct(xs, q):
 
 def main() -> int:
     args = parse_args()
-    bindir = Path(args.bin) if args.bin else Path(subprocess.run(
-        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO_ROOT, capture_output=True, text=True,
-        check=True).stdout.strip())
+    bindir = release_bin_dir(args.bin)
     args.out.mkdir(parents=True, exist_ok=True)
     logs = args.out / time.strftime("queue-sim-%Y%m%d-%H%M%S")
     logs.mkdir()

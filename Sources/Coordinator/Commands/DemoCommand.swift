@@ -63,17 +63,16 @@ struct DemoCommand: ParsableCommand {
             print("")
             print("full geometry: illuminati experiment show \(name) --json" + (global.stateDir == ".illuminati" ? "" : " --state-dir \(global.stateDir)"))
             print("")
-            try build(stored, session: session)
-            guard serve else { return }
             let storage = try storageOption.root(stateDir: global.stateDir)
+            try build(stored, session: session, storage: storage)
+            guard serve else { return }
             print("")
             try ServeViewer(serveOptions, storage: storage, conninfo: session.conninfo, logger: global.logger)
                 .run(path: "/?experiment=\(stored.id)", note: "(Ctrl-C stops)")
         }
     }
 
-    private func build(_ stored: StoredExperiment, session: DatabaseSession) throws {
-        let storage = try storageOption.root(stateDir: global.stateDir)
+    private func build(_ stored: StoredExperiment, session: DatabaseSession, storage: String) throws {
         let latest = try BuildStore(session.connection).latestBuild(experiment: stored.id)
         if latest == nil || latest?.state == .cancelled {
             var options = BuildOptions()
