@@ -29,6 +29,8 @@ let package = Package(
         // libpng's classic API needs setjmp, which Swift cannot call; the simplified API
         // converts 16-bit samples when a gAMA/sRGB chunk is present.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
+        // The private cluster's watcher, forked from a threaded process: async-signal-safe C only.
+        .target(name: "CClusterWatch"),
 
         // Experiment model, manifest, plate geometry, stitch helpers, tile grid: pure, no I/O.
         .target(name: "IlluminatiCore"),
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
         // libpq connection, migrations, embedded cluster, experiment persistence.
         .target(name: "IlluminatiDatabase",
-                dependencies: ["IlluminatiCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["IlluminatiCore", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
         // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.

@@ -4,7 +4,8 @@ import Foundation
 /// a file, and shares nothing else.
 public enum ChildProcess {
     /// Starts `command` (absolute path first) and returns its pid; reap it with waitpid.
-    public static func spawn(_ command: [String], output: String? = nil) throws -> pid_t {
+    /// `lifeline`: the child gets `ParentLifeline`'s read end as descriptor 3.
+    public static func spawn(_ command: [String], output: String? = nil, lifeline: Bool = false) throws -> pid_t {
         guard !command.isEmpty else { throw DatabaseError.clusterFailed("no command to run") }
         ProcessRunner.markDescriptorsCloseOnExec()
         var actions = posix_spawn_file_actions_t()
@@ -14,6 +15,10 @@ public enum ChildProcess {
         if let output {
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        if lifeline {
+            guard let readEnd = ParentLifeline.readEnd else { throw DatabaseError.clusterFailed("cannot create a pipe for \(command[0])") }
+            posix_spawn_file_actions_adddup2(&actions, readEnd, ParentLifeline.childDescriptor)
         }
         return try ProcessRunner.spawn(command, actions: &actions)
     }

@@ -1,3 +1,4 @@
+import CClusterWatch
 import Foundation
 import Logging
 
@@ -34,15 +35,26 @@ public final class EmbeddedCluster: @unchecked Sendable {
         resolvePaths()
     }
 
-    /// Follows `<state>/postgres` if it links elsewhere, and moves the socket to /tmp when
-    /// its path would be too long (Unix socket paths are limited to 107 bytes).
+    /// Follows `<state>/postgres` if it links to its folder under /var/tmp, and moves the socket
+    /// to /tmp when its path would be too long (Unix socket paths are limited to 107 bytes).
     private func resolvePaths() {
         let link = stateDirectory + "/postgres"
-        root = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? link
+        root = PrivateFolder.isLink(link) ? Self.fallbackRoot(for: stateDirectory) : link
         socketDirectory = root + "/run"
         if (socketDirectory + "/.s.PGSQL.\(port)").utf8.count > 100 {
-            socketDirectory = "/tmp/illuminati-\(Self.shortHash(stateDirectory))"
+            socketDirectory = Self.shortSocketDirectory(for: stateDirectory)
         }
+    }
+
+    /// Where the cluster lives when the server user cannot reach the state folder (root in a
+    /// private folder such as /root or a `mktemp -d` folder).
+    static func fallbackRoot(for stateDirectory: String) -> String {
+        "/var/tmp/illuminati-postgres-\(shortHash(stateDirectory))"
+    }
+
+    /// The socket folder for state folders whose socket path would be too long.
+    static func shortSocketDirectory(for stateDirectory: String) -> String {
+        "/tmp/illuminati-\(shortHash(stateDirectory))"
     }
 
     /// libpq connection string for the cluster's database.
@@ -60,7 +72,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
             // Registered as a user before looking at the server, so that a process leaving at
             // this moment cannot stop the server we are about to use.
             if userLock < 0 {
-                userLock = open(root + "/users.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                userLock = open(root + "/users.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 guard userLock >= 0, flock(userLock, LOCK_SH) == 0 else {
                     throw DatabaseError.clusterFailed("cannot lock \(root)/users.lock: \(String(cString: strerror(errno)))")
                 }
@@ -78,8 +90,10 @@ public final class EmbeddedCluster: @unchecked Sendable {
         Self.active.remove(self)
         _ = try? withFileLock(root + "/setup.lock") {
             defer { close(userLock); userLock = -1 }
-            // Converting to exclusive fails while another process holds its shared lock.
-            guard flock(userLock, LOCK_EX | LOCK_NB) == 0 else {
+            // Converting to exclusive fails while another process holds its shared lock, and
+            // for a moment while the watcher holds its exclusive one: the conversion lets go of
+            // our shared lock first, the watcher then waits for setup.lock, which we hold.
+            guard Self.lockExclusively(userLock) else {
                 logger.debug("private PostgreSQL still in use by another process; leaving it running")
                 return
             }
@@ -123,30 +137,50 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     // MARK: - Steps
 
+    /// Lays out `<state>/postgres` (data, locks, logs) and the socket folder. Each is a private
+    /// folder of the server user: made without following links, and refused if it exists but
+    /// is not a real folder of that user. `<state>/postgres` may be a link only to this state
+    /// folder's own folder under /var/tmp, and only one that this code made.
     private func prepareDirectories() throws {
-        let fileManager = FileManager.default
         do {
-            try fileManager.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         } catch {
             throw DatabaseError.clusterFailed("cannot create the state folder \(stateDirectory): \(error.localizedDescription)")
         }
-        let root = stateDirectory + "/postgres"
-        if !fileManager.fileExists(atPath: root) {
-            try makeServerDirectory(root)
-            if isRoot && !serverUserCanWrite(root) {
-                // A state folder under a private home (e.g. /root) is not reachable by the
-                // postgres user: keep the cluster in /var/tmp and link it from the state folder.
-                try? fileManager.removeItem(atPath: root)
-                let elsewhere = "/var/tmp/illuminati-postgres-\(Self.shortHash(stateDirectory))"
-                try makeServerDirectory(elsewhere)
-                try fileManager.createSymbolicLink(atPath: root, withDestinationPath: elsewhere)
+        let owner = try serverOwner()
+        let link = stateDirectory + "/postgres"
+        let elsewhere = Self.fallbackRoot(for: stateDirectory)
+        if PrivateFolder.isLink(link) {
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link)
+            guard target == elsewhere else {
+                throw DatabaseError.clusterFailed("refusing \(link): it links to \(target ?? "nothing readable"), not to \(elsewhere); "
+                                                  + "illuminati did not make that link. Remove it, or choose another --state-dir")
+            }
+            try PrivateFolder.ensure(elsewhere, owner: owner)
+        } else {
+            let isNew = !PrivateFolder.exists(link)
+            try PrivateFolder.ensure(link, owner: owner)
+            if isNew && isRoot && !serverUserCanWrite(link) {
+                // A state folder under a private folder (e.g. /root) is not reachable by the
+                // postgres user: keep the cluster under /var/tmp and link it from the state folder.
+                rmdir(link)
+                try PrivateFolder.ensure(elsewhere, owner: owner)
+                guard symlink(elsewhere, link) == 0 else {
+                    throw DatabaseError.clusterFailed("cannot link \(link) to \(elsewhere): \(String(cString: strerror(errno)))")
+                }
             }
         }
         resolvePaths()
-        try makeServerDirectory(socketDirectory, mode: 0o755)
+        try PrivateFolder.ensure(socketDirectory, owner: owner)
+        // Checked on the cluster's own folder: a link's path may lie in a folder postgres cannot enter.
         if isRoot && !serverUserCanWrite(root) {
             throw DatabaseError.clusterFailed("the postgres user cannot write \(root); choose another --state-dir")
         }
+    }
+
+    /// The user the server runs as: ourselves, or `postgres` when running as root.
+    private func serverOwner() throws -> PrivateFolder.Owner {
+        isRoot ? try PrivateFolder.Owner.named(Self.serverUser) : PrivateFolder.Owner.current
     }
 
     private func initialise() throws {
@@ -162,7 +196,9 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     private func launch() throws {
         logger.info("starting private PostgreSQL", metadata: ["socket": "\(socketDirectory)"])
-        let options = "-k \(socketDirectory) -p \(port) -c listen_addresses=''"
+        // Socket only, and only for the server user: with the folder's 0700 this is what lets
+        // `trust` authentication stand (root, which may enter any folder, is the one exception).
+        let options = "-k \(socketDirectory) -p \(port) -c listen_addresses='' -c unix_socket_permissions=0700"
         let outcome = try ProcessRunner.run(
             binDirectory + "/pg_ctl", ["start", "-D", dataDirectory, "-l", serverLog, "-w", "-t", "60", "-o", options],
             as: Self.serverUser, newSession: true, outputFile: root + "/pg_ctl.out")
@@ -170,6 +206,21 @@ public final class EmbeddedCluster: @unchecked Sendable {
             let tail = (try? String(contentsOfFile: serverLog, encoding: .utf8))?
                 .split(separator: "\n").suffix(3).joined(separator: "; ") ?? ""
             throw DatabaseError.clusterFailed("pg_ctl start failed: \(outcome.output) \(tail)")
+        }
+        startWatcher()
+    }
+
+    /// The server must stop when its last user is gone, also when that user was killed before
+    /// it could stop the server itself: a watcher process waits for that and stops it.
+    private func startWatcher() {
+        var command = [binDirectory + "/pg_ctl", "stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"]
+        if isRoot { command = ["/usr/sbin/runuser", "-u", Self.serverUser, "--"] + command }
+        let arguments = command.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        let removable = socketDirectory.hasPrefix(root + "/") ? nil : socketDirectory
+        let started = clusterwatch_start(root + "/users.lock", root + "/setup.lock", arguments, removable)
+        if started != 0 {
+            logger.warning("cannot start the private PostgreSQL watcher; a killed last user leaves the server running")
         }
     }
 
@@ -201,26 +252,6 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    private func makeServerDirectory(_ path: String, mode: Int = 0o700) throws {
-        let fileManager = FileManager.default
-        do {
-            try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
-            if isRoot {
-                guard let user = getpwnam(Self.serverUser) else {
-                    throw DatabaseError.clusterFailed("running as root needs the '\(Self.serverUser)' system user (from the postgresql package)")
-                }
-                guard chown(path, user.pointee.pw_uid, user.pointee.pw_gid) == 0 else {
-                    throw DatabaseError.clusterFailed("cannot chown \(path): \(String(cString: strerror(errno)))")
-                }
-            }
-            chmod(path, mode_t(mode))
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw DatabaseError.clusterFailed("cannot create \(path): \(error.localizedDescription)")
-        }
-    }
-
     private func serverUserCanWrite(_ path: String) -> Bool {
         let probe = try? ProcessRunner.run("/usr/bin/test", ["-w", path, "-a", "-x", path], as: Self.serverUser,
                                            outputFile: nil)
@@ -228,7 +259,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
     }
 
     private func withFileLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw DatabaseError.clusterFailed("cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -237,6 +268,15 @@ public final class EmbeddedCluster: @unchecked Sendable {
             throw DatabaseError.clusterFailed("cannot lock \(path): \(String(cString: strerror(errno)))")
         }
         return try body()
+    }
+
+    /// An exclusive flock without waiting on other users, retried briefly for the watcher.
+    private static func lockExclusively(_ descriptor: Int32) -> Bool {
+        for attempt in 0..<20 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            if attempt < 19 { usleep(5_000) }
+        }
+        return false
     }
 
     static func shortHash(_ text: String) -> String {

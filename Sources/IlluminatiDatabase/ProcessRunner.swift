@@ -20,8 +20,9 @@ struct ProcessRunner {
         if newSession, FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") {
             command = ["/usr/bin/setsid", "--wait"] + command
         }
-        // Truncate or create with open(2), never replacing whatever is at the path.
-        let output = outputFile.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) } ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
+        // Truncate or create with open(2), never replacing whatever is at the path, and never
+        // through a link: as root these files lie in a folder the postgres user owns.
+        let output = outputFile.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644) } ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard output >= 0 else {
             throw DatabaseError.clusterFailed("cannot write \(outputFile ?? "/dev/null"): \(String(cString: strerror(errno)))")
         }

@@ -55,6 +55,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds to keep trying when PostgreSQL is down at start.", valueName: "s"))
     var connectTimeout: Double = 60
 
+    @Option(name: .long, help: .hidden)
+    var parentLifeline: Int32?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
 
@@ -75,6 +78,13 @@ struct WorkerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "illuminati.worker")
+        if let parentLifeline {
+            // Started by `submit --workers`: stop (gracefully, as on SIGTERM) when it is gone.
+            ParentLifeline.watch(descriptor: parentLifeline) {
+                logger.notice("the command that started this worker has exited; stopping")
+                kill(getpid(), SIGTERM)
+            }
+        }
         let metrics = PrometheusExport.bootstrap()
         let conninfo = try WorkerDatabase.conninfo(databaseURL: databaseURL, stateDir: stateDir)
         let storageRoot = try WorkerDatabase.storageRoot(storage, stateDir: stateDir)

@@ -19,9 +19,10 @@ final class LocalWorkers {
 
     func start(count: Int, conninfo: String, storage: String, logLevel: String) throws {
         for _ in 0..<count {
+            // The lifeline stops the workers with this process even when it is killed outright.
             let arguments = [executable, "--database-url", conninfo, "--storage", storage, "--concurrency", "1",
-                             "--log-level", logLevel]
-            let pid = try ChildProcess.spawn(arguments)
+                             "--log-level", logLevel, "--parent-lifeline", "\(ParentLifeline.childDescriptor)"]
+            let pid = try ChildProcess.spawn(arguments, lifeline: true)
             InterruptionGuard.track(pid)
             pids.append(pid)
         }
