@@ -142,11 +142,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
     /// is not a real folder of that user. `<state>/postgres` may be a link only to this state
     /// folder's own folder under /var/tmp, and only one that this code made.
     private func prepareDirectories() throws {
-        do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw DatabaseError.clusterFailed("cannot create the state folder \(stateDirectory): \(error.localizedDescription)")
-        }
+        try StateFolder.ensure(stateDirectory)
         let owner = try serverOwner()
         let link = stateDirectory + "/postgres"
         let elsewhere = Self.fallbackRoot(for: stateDirectory)

@@ -33,6 +33,19 @@ import Testing
         }
     }
 
+    @Test func aNewStateFolderIsPrivate() throws {
+        let state = TemporaryDirectory.make()
+        defer { state.remove() }
+        let stateDirectory = state.path + "/made/here"
+        let cluster = try EmbeddedCluster(stateDirectory: stateDirectory)
+        try cluster.start()
+        cluster.release()
+        var status = stat()
+        #expect(stat(stateDirectory, &status) == 0)
+        // Root's server user must pass through to its own folder, and may do no more.
+        #expect(status.st_mode & 0o777 == (Self.runningAsRoot ? 0o711 : 0o700))
+    }
+
     @Test(.enabled(if: runningAsRoot, "needs root to act as another local user"))
     func anotherLocalUserCannotConnect() throws {
         let state = TemporaryDirectory.make()

@@ -34,6 +34,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let directory = URL(fileURLWithPath: global.stateDir).appendingPathComponent("demo-plate").standardizedFileURL.path
         let manifest = directory + "/manifest.csv"
+        try StateFolder.ensure(URL(fileURLWithPath: global.stateDir).standardizedFileURL.path)
         try global.withDatabase { session in
             if FileManager.default.fileExists(atPath: manifest) {
                 print("sample plate: \(manifest) (already there)")
