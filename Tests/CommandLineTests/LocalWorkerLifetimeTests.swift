@@ -55,13 +55,3 @@ func isAlive(_ pid: pid_t) -> Bool {
           let end = stat.lastIndex(of: ")") else { return false }
     return !stat[stat.index(end, offsetBy: 2)...].hasPrefix("Z")
 }
-
-/// Polls `condition` until it holds or `timeout` passes; whether it held.
-func waitUntil(_ timeout: Duration, _ condition: () -> Bool) -> Bool {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-        if condition() { return true }
-        usleep(50_000)
-    }
-    return condition()
-}
