@@ -120,6 +120,7 @@ import Testing
             f.tif,p,A01,0,0,DAPI,0,0,0,99999999999,0
             g.tif,p,A01,10000,9999,DAPI,999,99999,9999,-5,5
             h.tif,p,A01,-1,0,DAPI,0,0,0,,
+            i.tif,p,A01,10000,10000,DAPI,0,0,0,,
             """
         let (entries, problems) = Manifest.entries(text: text, format: .csv, directory: "/d")
         #expect(entries.isEmpty)
@@ -134,11 +135,15 @@ import Testing
             "line 7: shift_y must be between -2147483647 and 2147483647, not 99999999999",
             "line 8: site_y must be between 0 and 9999, not 10000",
             "line 9: site_y must not be negative (-1)",
+            "line 10: site_x must be between 0 and 9999, not 10000",
+            "line 10: site_y must be between 0 and 9999, not 10000",
         ])
-        let stage = "path,plate,well,stage_y,stage_x,channel\na.tif,p,A01,1e13,0,DAPI\nb.tif,p,A01,-1000000000000,1e308,DAPI\n"
+        let stage = "path,plate,well,stage_y,stage_x,channel\na.tif,p,A01,1e13,0,DAPI\nb.tif,p,A01,-1000000000000,1e308,DAPI\nc.tif,p,A01,-2e12,2e12,DAPI\n"
         #expect(Manifest.entries(text: stage, format: .csv, directory: "/d").problems.map(\.description) == [
             "line 2: stage_y must be between -1e12 and 1e12, not 1e13",
             "line 3: stage_x must be between -1e12 and 1e12, not 1e308",
+            "line 4: stage_x must be between -1e12 and 1e12, not 2e12",
+            "line 4: stage_y must be between -1e12 and 1e12, not -2e12",
         ])
     }
 

@@ -124,10 +124,13 @@ public enum Manifest {
         }
         var position: ManifestEntry.Position?
         if fields["site_y"] != nil || fields["site_x"] != nil {
-            if let y = integer("site_y", in: ManifestLimits.siteIndex, default: nil),
-               let x = integer("site_x", in: ManifestLimits.siteIndex, default: nil) { position = .grid(y: y, x: x) }
+            // Both read before either is tested, so that a problem in each is reported.
+            let y = integer("site_y", in: ManifestLimits.siteIndex, default: nil)
+            let x = integer("site_x", in: ManifestLimits.siteIndex, default: nil)
+            if let y, let x { position = .grid(y: y, x: x) }
         } else if fields["stage_y"] != nil || fields["stage_x"] != nil {
-            if let y = decimal("stage_y"), let x = decimal("stage_x") { position = .stage(StagePosition(y: y, x: x)) }
+            let y = decimal("stage_y"), x = decimal("stage_x")
+            if let y, let x { position = .stage(StagePosition(y: y, x: x)) }
         } else {
             problems.append("no site position: give site_y and site_x, or stage_y and stage_x")
         }
@@ -136,10 +139,9 @@ public enum Manifest {
         let zplane = integer("zplane", in: ManifestLimits.zplane, default: 0)
         var shift: PixelOffset?
         if fields["shift_y"] != nil || fields["shift_x"] != nil {
-            if let y = integer("shift_y", in: ManifestLimits.shift, default: nil),
-               let x = integer("shift_x", in: ManifestLimits.shift, default: nil) {
-                shift = PixelOffset(y: y, x: x)
-            }
+            let y = integer("shift_y", in: ManifestLimits.shift, default: nil)
+            let x = integer("shift_x", in: ManifestLimits.shift, default: nil)
+            if let y, let x { shift = PixelOffset(y: y, x: x) }
         }
         guard problems.count == before, let path, let plate, let well, let channel, let position,
               let cycle, let tpoint, let zplane else { return nil }
