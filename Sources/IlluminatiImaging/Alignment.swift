@@ -9,10 +9,13 @@ public enum Alignment {
     public static func validRegion(height: Int, width: Int, shift: PixelOffset, residues: SiteResidues)
         -> (rows: Range<Int>, columns: Range<Int>)
     {
-        let rowStart = max(residues.top, shift.y, 0)
-        let rowEnd = min(height - residues.bottom, height + shift.y, height)
-        let columnStart = max(residues.left, shift.x, 0)
-        let columnEnd = min(width - residues.right, width + shift.x, width)
+        // A shift or residue beyond the site leaves nothing; clamping it to the site's size
+        // keeps that answer and keeps the sums below from overflowing, whatever the values.
+        let shiftY = min(max(shift.y, -height), height), shiftX = min(max(shift.x, -width), width)
+        let rowStart = max(min(residues.top, height), shiftY, 0)
+        let rowEnd = min(height - min(max(residues.bottom, 0), height), height + shiftY, height)
+        let columnStart = max(min(residues.left, width), shiftX, 0)
+        let columnEnd = min(width - min(max(residues.right, 0), width), width + shiftX, width)
         return (rowStart..<max(rowStart, rowEnd), columnStart..<max(columnStart, columnEnd))
     }
 

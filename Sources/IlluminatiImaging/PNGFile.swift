@@ -3,9 +3,13 @@ import CPNGShim
 /// Grayscale PNG through the C shim, which uses libpng's classic API so 16-bit samples
 /// come back exactly as stored even when the file carries gAMA or sRGB.
 enum PNGFile {
+    /// Reads the header and checks, without decoding, that the image is within the pixel
+    /// budget and that the file holds its whole chunk list.
     static func probe(_ path: String) throws -> ImageFileInfo {
         let reader = try PNGReader(path)
         try reader.requireGray()
+        _ = try ImageLimits.pixelCount(reader.info.width, reader.info.height)
+        try checkChunkList(path)
         return reader.info
     }
 

@@ -22,12 +22,16 @@ public enum SiteProjection {
                 "image is \(image.height)×\(image.width) but the illumination statistics are for \(correction.height)×\(correction.width) images")
         }
         let valid = Alignment.validRegion(height: image.height, width: image.width, shift: shift, residues: residues)
-        // Site rows/columns that land inside the canvas.
-        let rows = max(valid.rows.lowerBound, canvasOrigin.y - offset.y)
-            ..< min(valid.rows.upperBound, canvasOrigin.y - offset.y + canvasHeight)
-        let columns = max(valid.columns.lowerBound, canvasOrigin.x - offset.x)
-            ..< min(valid.columns.upperBound, canvasOrigin.x - offset.x + canvasWidth)
-        guard rows.lowerBound < rows.upperBound, columns.lowerBound < columns.upperBound else { return }
+        // Site rows/columns that land inside the canvas. The bounds are compared before a
+        // range is formed: a shift or residue larger than the site, or a canvas beside it,
+        // leaves nothing to paste, and must not trap the worker.
+        let top = max(valid.rows.lowerBound, canvasOrigin.y - offset.y)
+        let bottom = min(valid.rows.upperBound, canvasOrigin.y - offset.y + canvasHeight)
+        let left = max(valid.columns.lowerBound, canvasOrigin.x - offset.x)
+        let right = min(valid.columns.upperBound, canvasOrigin.x - offset.x + canvasWidth)
+        guard top < bottom, left < right else { return }
+        let rows = top..<bottom
+        let columns = left..<right
         let width = image.width
         let count = columns.count
         let window = table.baseAddress!

@@ -3,10 +3,15 @@ import CTIFF
 /// Decodes the first image of a grayscale TIFF, stripped or tiled, with any compression
 /// the system libtiff was built with.
 enum TIFFReader {
+    /// Reads the header and checks, without decoding, that the image is within the pixel
+    /// budget and that its strips or tiles lie inside the file: a cut file is refused here,
+    /// not by the job that first decodes it.
     static func probe(_ path: String) throws -> ImageFileInfo {
         let tif = try TIFFHandle.open(path, mode: "rm")  // "m": no mmap, a file truncated meanwhile must not SIGBUS
         let layout = try TIFFLayout(tif)
         try layout.requireGray()
+        _ = try ImageLimits.pixelCount(layout.width, layout.height)
+        try checkDataExtents(tif, layout)
         return ImageFileInfo(format: .tiff, width: layout.width, height: layout.height,
                              bitsPerSample: layout.bitsPerSample, bitDepth: layout.significantBits,
                              samplesPerPixel: layout.samplesPerPixel)
@@ -109,19 +114,5 @@ enum TIFFReader {
                 }
             }
         }
-    }
-}
-
-/// Guards against headers that promise more pixels than anyone should allocate.
-enum ImageLimits {
-    /// One gigapixel (2 GiB as UInt16): far beyond a camera frame, small enough to allocate.
-    static let maxPixels = 1 << 30
-
-    static func pixelCount(_ width: Int, _ height: Int) throws -> Int {
-        let (count, overflow) = width.multipliedReportingOverflow(by: height)
-        guard width > 0, height > 0, !overflow, count <= maxPixels else {
-            throw ImageFailure("image size \(width)×\(height) is too large (limit \(maxPixels) pixels)")
-        }
-        return count
     }
 }

@@ -178,4 +178,107 @@ func noStackTrace(_ outcome: Executables.Outcome) -> Bool {
             #expect(!outcome.stderr.isEmpty)
         }
     }
+
+    /// The small plate's manifest with absolute paths, so it can be written anywhere.
+    func smallPlateRows() throws -> (header: String, rows: [[String]]) {
+        let lines = try String(contentsOfFile: smallPlate.manifest, encoding: .utf8).split(separator: "\n").map(String.init)
+        let base = (smallPlate.manifest as NSString).deletingLastPathComponent
+        let rows = lines.dropFirst().map { line -> [String] in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[0] = base + "/" + fields[0]
+            return fields
+        }
+        return (lines[0], rows)
+    }
+
+    func write(_ header: String, _ rows: [[String]], to name: String, in directory: TemporaryDirectory) throws -> String {
+        try directory.write(name, ([header] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n")
+    }
+
+    func nothingWritten(_ db: DatabaseConnection) throws -> Bool {
+        try db.execute("SELECT count(*) AS n FROM experiments", name: "count").one().int("n") == 0
+    }
+
+    /// Issue 13 item 5: site_y = 2^63 − 1 trapped in the plate layout (exit 132); 10^8 and a
+    /// cycle of 3·10^9 reached PostgreSQL (exit 1, SQLSTATE 22003). Each is a manifest problem.
+    @Test func numbersOutOfRangeAreManifestProblems() throws {
+        let (database, db) = try TestDatabase.create()
+        let directory = TemporaryDirectory.make()
+        defer { directory.remove() }
+        var (header, rows) = try smallPlateRows()
+        rows[0][3] = "9223372036854775807"  // site_y, line 2
+        rows[1][3] = "100000000"            // site_y, line 3
+        rows[2][6] = "3000000000"           // cycle, line 4
+        let manifest = try write(header, rows, to: "ranges.csv", in: directory)
+        let outcome = try illuminati(["experiment", "create", "ranges", "--manifest", manifest], database: database)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(noStackTrace(outcome) && !outcome.stderr.contains("SQLSTATE"), "\(outcome.stderr)")
+        for expected in ["  ranges.csv: line 2: site_y must be between 0 and 9999, not 9223372036854775807\n",
+                         "  ranges.csv: line 3: site_y must be between 0 and 9999, not 100000000\n",
+                         "  ranges.csv: line 4: cycle must be between 0 and 999, not 3000000000\n"] {
+            #expect(outcome.stderr.contains(expected), "missing \(expected) in \(outcome.stderr)")
+        }
+        #expect(try nothingWritten(db))
+    }
+
+    /// Issue 13 item 8: `shift_y=100000` was stored, and every worker that drew the site
+    /// died in `SiteProjection.paste`. It is refused at `create`.
+    @Test func aShiftLargerThanTheSiteIsRefused() throws {
+        let (database, db) = try TestDatabase.create()
+        let directory = TemporaryDirectory.make()
+        defer { directory.remove() }
+        var (header, rows) = try smallPlateRows()
+        // The site's shift in this cycle, in every channel, so that only the size is wrong.
+        let target = rows[5]
+        for index in rows.indices where rows[index][1...4] == target[1...4] && rows[index][6] == target[6] {
+            rows[index][9] = "100000"
+        }
+        let manifest = try write(header, rows, to: "shift.csv", in: directory)
+        let outcome = try illuminati(["experiment", "create", "shifted", "--manifest", manifest], database: database)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("shift.csv: line 7: shift (100000, \(target[10])) is not smaller than the site (48×64, height×width)"),
+                "\(outcome.stderr)")
+        #expect(noStackTrace(outcome))
+        #expect(try nothingWritten(db))
+    }
+
+    /// Issue 13 item 7: a Latin-1 manifest is "not UTF-8" with the line of the first bad byte.
+    @Test func aManifestThatIsNotUTF8NamesTheLine() throws {
+        let (database, db) = try TestDatabase.create()
+        let directory = TemporaryDirectory.make()
+        defer { directory.remove() }
+        var (header, rows) = try smallPlateRows()
+        rows[1][1] = "plaque-\u{E9}"
+        var bytes = Array(([header] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n").utf8)
+        let accent = try #require(bytes.firstIndex(of: 0xC3))
+        bytes.replaceSubrange(accent...accent + 1, with: [0xE9])  // é as Latin-1
+        let manifest = directory.file("latin1.csv")
+        try Data(bytes).write(to: URL(fileURLWithPath: manifest))
+        let outcome = try illuminati(["experiment", "create", "latin", "--manifest", manifest], database: database)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("latin1.csv: not UTF-8 (line 3): byte 0xE9"), "\(outcome.stderr)")
+        #expect(try nothingWritten(db))
+    }
+
+    /// Issue 13 item 6: a PNG cut in its pixel data (header intact) passed `create` and
+    /// failed later inside jobs.
+    @Test func aTruncatedImageIsRefusedAtCreate() throws {
+        let (database, db) = try TestDatabase.create()
+        let directory = TemporaryDirectory.make()
+        defer { directory.remove() }
+        var spec = SamplePlateSpec()
+        spec.wells = .names(["A01"]); spec.siteRows = 1; spec.siteColumns = 2; spec.height = 32; spec.width = 32
+        spec.channels = 1; spec.format = .png
+        let plate = try SamplePlate.generate(spec, into: directory.path)
+        let lines = try String(contentsOfFile: plate.manifestPath, encoding: .utf8).split(separator: "\n")
+        let victim = directory.file(String(lines[2].split(separator: ",")[0]))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: victim))
+        let outcome = try illuminati(["experiment", "create", "cut", "--manifest", plate.manifestPath], database: database)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        let name = (victim as NSString).lastPathComponent
+        #expect(outcome.stderr.contains("  manifest.csv: line 3: cannot read image: /"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("/\(name): truncated PNG: the IDAT chunk at byte 33 needs"), "\(outcome.stderr)")
+        #expect(try nothingWritten(db))
+    }
 }

@@ -107,6 +107,85 @@ import Testing
         #expect(Manifest.resolvePath("/abs//p.tif", relativeTo: "/x") == "/abs/p.tif")
         #expect(Manifest.resolvePath("../../../../up.tif", relativeTo: "/x") == "/up.tif")
     }
+
+    /// Issue 13 item 5: every numeric column has a range (README), checked with the rest.
+    @Test func numbersOutsideTheirRangesAreProblems() {
+        let text = """
+            path,plate,well,site_y,site_x,channel,cycle,tpoint,zplane,shift_y,shift_x
+            a.tif,p,A01,9223372036854775807,0,DAPI,0,0,0,,
+            b.tif,p,A01,100000000,0,DAPI,0,0,0,,
+            c.tif,p,A01,0,0,DAPI,3000000000,0,0,,
+            d.tif,p,A01,0,1e20,DAPI,0,0,0,,
+            e.tif,p,A01,0,0,DAPI,1000,100000,10000,,
+            f.tif,p,A01,0,0,DAPI,0,0,0,99999999999,0
+            g.tif,p,A01,10000,9999,DAPI,999,99999,9999,-5,5
+            h.tif,p,A01,-1,0,DAPI,0,0,0,,
+            i.tif,p,A01,10000,10000,DAPI,0,0,0,,
+            """
+        let (entries, problems) = Manifest.entries(text: text, format: .csv, directory: "/d")
+        #expect(entries.isEmpty)
+        #expect(problems.map(\.description) == [
+            "line 2: site_y must be between 0 and 9999, not 9223372036854775807",
+            "line 3: site_y must be between 0 and 9999, not 100000000",
+            "line 4: cycle must be between 0 and 999, not 3000000000",
+            "line 5: site_x must be between 0 and 9999, not 1e20",
+            "line 6: cycle must be between 0 and 999, not 1000",
+            "line 6: tpoint must be between 0 and 99999, not 100000",
+            "line 6: zplane must be between 0 and 9999, not 10000",
+            "line 7: shift_y must be between -2147483647 and 2147483647, not 99999999999",
+            "line 8: site_y must be between 0 and 9999, not 10000",
+            "line 9: site_y must not be negative (-1)",
+            "line 10: site_x must be between 0 and 9999, not 10000",
+            "line 10: site_y must be between 0 and 9999, not 10000",
+        ])
+        let stage = "path,plate,well,stage_y,stage_x,channel\na.tif,p,A01,1e13,0,DAPI\nb.tif,p,A01,-1000000000000,1e308,DAPI\nc.tif,p,A01,-2e12,2e12,DAPI\n"
+        #expect(Manifest.entries(text: stage, format: .csv, directory: "/d").problems.map(\.description) == [
+            "line 2: stage_y must be between -1e12 and 1e12, not 1e13",
+            "line 3: stage_x must be between -1e12 and 1e12, not 1e308",
+            "line 4: stage_x must be between -1e12 and 1e12, not 2e12",
+            "line 4: stage_y must be between -1e12 and 1e12, not -2e12",
+        ])
+    }
+
+    /// Issue 13 item 7: an unclosed quote is reported on its line; the rows after it are
+    /// still read and checked, not swallowed into one field.
+    @Test func unterminatedQuoteReportsItsLine() {
+        let text = "path,plate,well,site_y,site_x,channel\na.tif,p,A01,0,0,DAPI\nb.tif,\"p,A01,0,1,DAPI\nc.tif,p,A01,1,0,DAPI\nd.tif,p,A1,1,1,DAPI\n"
+        let (entries, problems) = Manifest.entries(text: text, format: .csv, directory: "/d")
+        #expect(entries.map(\.line) == [2, 4])
+        #expect(problems.map(\.description) == [
+            "line 3: unterminated quoted field: a \" on this line is never closed",
+            "line 5: bad well name \"A1\" (expected a row letter A–P and a two-digit column 01–24, e.g. A01)",
+        ])
+        // A quoted field may span lines, so reading resumes on the line after the quote.
+        let spanning = "path,plate,well,site_y,site_x,channel\na.tif,p,A01,0,0,\"DA\nPI\n"
+        #expect(Manifest.entries(text: spanning, format: .csv, directory: "/d").problems.map(\.description) == [
+            "line 2: unterminated quoted field: a \" on this line is never closed",
+            "line 3: expected 6 fields as in the header, found 1",
+        ])
+        // Without its header, nothing else can be checked.
+        let header = "path,\"plate,well,site_y,site_x,channel\na.tif,p,A01,0,0,DAPI\n"
+        #expect(Manifest.entries(text: header, format: .csv, directory: "/d").problems.map(\.description) == [
+            "line 1: unterminated quoted field: a \" on this line is never closed",
+        ])
+    }
+
+    /// Issue 13 item 4: Python's `json.dump(rows, f)` writes every record on one line. Records
+    /// are known by their position, and problems say "record N (line L)".
+    @Test func jsonRecordsOnOneLineAreKnownByPosition() {
+        let text = #"[{"path": "a.tif", "plate": "p", "well": "A01", "site_y": 0, "site_x": 0, "channel": "DAPI"}, "#
+            + #"{"path": "b.tif", "plate": "p", "well": "A1", "site_y": 0, "site_x": 1, "channel": "DAPI"}, "#
+            + #"{"path": "c.tif", "plate": "p", "well": "A01", "site_y": [1], "site_x": 0, "channel": "DAPI"}]"#
+        let (entries, problems) = Manifest.entries(text: text, format: .json, directory: "/d")
+        #expect(entries.map(\.path) == ["/d/a.tif"])
+        #expect(problems.map(\.description) == [
+            "record 2 (line 1): bad well name \"A1\" (expected a row letter A–P and a two-digit column 01–24, e.g. A01)",
+            "record 3 (line 1): no value for site_y",
+            "record 3 (line 1): site_y must be a string or a number",
+        ])
+        let error = ManifestError(source: "/data/run/manifest.json", problems: problems)
+        #expect(error.description.contains("\n  manifest.json: record 2 (line 1): bad well name"), "\(error)")
+    }
 }
 
 @Suite struct ExperimentBuilderTests {
@@ -201,5 +280,67 @@ import Testing
         let (experiment, problems) = ExperimentBuilder.build(name: "x", manifestPath: "/d/m.csv", entries: rows, files: images(rows))
         #expect(experiment == nil)
         #expect(problems.count == 1 && problems[0].line == 2 && problems[0].message.contains("well A01"))
+    }
+
+    /// Issue 13 item 4: three records on one line (as `json.dump` writes them) are three
+    /// sites, not duplicates of "line 1".
+    @Test func jsonRecordsOnOneLineAreDistinctSites() throws {
+        let records = [(0, 0), (0, 1), (1, 0)].map { y, x in
+            #"{"path": "s\#(y)\#(x).tif", "plate": "p", "well": "A01", "site_y": \#(y), "site_x": \#(x), "channel": "DAPI"}"#
+        }
+        let text = "[" + records.joined(separator: ", ") + ", " + records[1] + "]"
+        let (parsed, parseProblems) = Manifest.entries(text: text, format: .json, directory: "/d")
+        #expect(parseProblems.isEmpty)
+        let (_, problems) = ExperimentBuilder.build(name: "one-line", manifestPath: "/d/m.json", entries: parsed, files: images(parsed))
+        #expect(problems.map(\.description) == [
+            "record 4 (line 1): duplicate of record 2 (line 1): plate p, well A01, site (0, 1), channel DAPI, cycle 0, tpoint 0, zplane 0",
+            "record 4 (line 1): same file as record 2 (line 1): /d/s01.tif",
+        ])
+        let unique = Array(parsed.prefix(3))
+        let (experiment, none) = ExperimentBuilder.build(name: "one-line", manifestPath: "/d/m.json", entries: unique, files: images(unique))
+        #expect(none.isEmpty, "\(none)")
+        let e = try #require(experiment)
+        #expect(e.plates[0].wells[0].sites.map { [$0.y, $0.x] } == [[0, 0], [0, 1], [1, 0]])
+        #expect(e.images.map { [e.plates[0].wells[0].sites[$0.site.site].y, e.plates[0].wells[0].sites[$0.site.site].x] }
+                == [[0, 0], [0, 1], [1, 0]])
+    }
+
+    /// Issue 13 item 7: one 8-bit image among fifteen 16-bit ones is the one named, and so
+    /// is one image of another size, wherever it stands in the manifest.
+    @Test func mismatchesNameTheOddOneOut() {
+        let rows = entries((0..<16).map { "\($0).tif,p,A01,\($0 / 4),\($0 % 4),DAPI,0,," })
+        var files = images(rows)
+        files["/d/0.tif"] = .image(width: 100, height: 80, bitDepth: 8)
+        files["/d/9.tif"] = .image(width: 100, height: 90, bitDepth: 16)
+        let (experiment, problems) = ExperimentBuilder.build(name: "odd", manifestPath: "/d/m.csv", entries: rows, files: files)
+        #expect(experiment == nil)
+        #expect(problems.map(\.description) == [
+            "line 2: image is 8-bit but 15 of the 16 images are 16-bit, the first on line 3; all images must have the same bit depth",
+            "line 11: image is 90×100 (height×width) but 15 of the 16 images are 80×100, the first on line 2; all sites must have the same size",
+        ])
+        // A tie keeps the first image's values as the reference.
+        let pair = entries(["a.tif,p,A01,0,0,DAPI,0,,", "b.tif,p,A01,0,1,DAPI,0,,"])
+        var two = images(pair)
+        two["/d/b.tif"] = .image(width: 100, height: 80, bitDepth: 12)
+        #expect(ExperimentBuilder.build(name: "tie", manifestPath: "/d/m.csv", entries: pair, files: two).problems.map(\.line) == [3])
+    }
+
+    /// Issue 13 item 8: a shift of the whole site or more leaves no pixel; it killed every
+    /// worker that drew the site. It is refused at `create`, with its line.
+    @Test func shiftsMustBeSmallerThanTheSite() {
+        let rows = entries([
+            "a.tif,p,A01,0,0,DAPI,0,79,-99",
+            "b.tif,p,A01,0,0,DAPI,1,80,0",
+            "c.tif,p,A01,0,1,DAPI,1,0,-100",
+            "d.tif,p,A01,0,1,DAPI,2,-100000,0",
+        ])
+        let (experiment, problems) = ExperimentBuilder.build(name: "far", manifestPath: "/d/m.csv", entries: rows, files: images(rows))
+        #expect(experiment == nil)
+        let rule = "(80×100, height×width): shift_y must lie between -79 and 79, shift_x between -99 and 99"
+        #expect(problems.map(\.description) == [
+            "line 3: shift (80, 0) is not smaller than the site \(rule)",
+            "line 4: shift (0, -100) is not smaller than the site \(rule)",
+            "line 5: shift (-100000, 0) is not smaller than the site \(rule)",
+        ])
     }
 }

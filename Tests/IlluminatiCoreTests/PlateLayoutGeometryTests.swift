@@ -189,4 +189,29 @@ import Testing
         #expect(throws: error) { try PlateLayout(spec) }
         #expect(error.description.contains(phrase), "\(error.description)")
     }
+
+    /// Issue 13 item 5: a site position of 2^63 − 1 overflowed the layout arithmetic and
+    /// trapped `experiment create`; a mosaic beyond PostgreSQL's `integer` reached the
+    /// database as SQLSTATE 22003. Both are layout errors now.
+    @Test func layoutsBeyondTheLimitsAreErrors() throws {
+        func failure(_ spec: Spec) -> String? {
+            do { _ = try PlateLayout(spec); return nil } catch { return "\(error)" }
+        }
+        func spec(site: Spec.Site, siteSize: PixelSize = PixelSize(height: 10, width: 10)) -> Spec {
+            Spec(plates: [Spec.Plate(name: "P", wells: [well("A01", 0, 0, sites: [site])])], siteSize: siteSize)
+        }
+        #expect(failure(spec(site: Spec.Site(y: Int.max, x: 0)))
+                == "site position in well A01 of plate P 9223372036854775807 is too large (at most 9999)")
+        #expect(failure(spec(site: Spec.Site(y: 0, x: 10_000)))
+                == "site position in well A01 of plate P 10000 is too large (at most 9999)")
+        #expect(failure(spec(site: Spec.Site(y: 9_999, x: 9_999))) == nil)
+        #expect(failure(spec(site: Spec.Site(y: 0, x: 0), siteSize: PixelSize(height: (1 << 28) + 1, width: 1))) == "site height 268435457 is too large (at most 268435456)")
+        var far = spec(site: Spec.Site(y: 0, x: 0)); far.siteDisplacement = PixelOffset(y: 0, x: Int.min)
+        #expect(failure(far) == "horizontal site displacement \(Int.max) is too large (at most 268435456)")
+        let tall = PixelSize(height: 1 << 28, width: 3)
+        #expect(failure(spec(site: Spec.Site(y: 7, x: 0), siteSize: tall))
+                == "the mosaic would be 2147483648×3 pixels (height×width); each side must be at most 2147483647")
+        let fits = try PlateLayout(spec(site: Spec.Site(y: 6, x: 0), siteSize: tall))
+        #expect(fits.size == size(7 << 28, 3))
+    }
 }

@@ -53,6 +53,21 @@ func sampleExperiment(name: String = "store-test") -> Experiment {
         #expect(stored.layers.map(\.layer.name) == ["DAPI_c0", "DAPI_c3", "GFP_c0", "GFP_c3"])
     }
 
+    /// Issue 13 item 4: `json.dump` puts every record on line 1; the images still load in
+    /// manifest order.
+    @Test func imagesSharingOneManifestLineLoadInManifestOrder() throws {
+        let (_, db) = try TestDatabase.create()
+        var experiment = sampleExperiment(name: "one-line")
+        experiment.images = experiment.images.reversed().map { image in
+            var image = image
+            image.line = 1
+            return image
+        }
+        let store = ExperimentStore(db)
+        try store.create(experiment, layout: try PlateLayout(experiment.layoutSpec))
+        #expect(try store.load(experiment.name).experiment.images == experiment.images)
+    }
+
     @Test func listCountsTheModel() throws {
         let (_, db) = try TestDatabase.create()
         let store = ExperimentStore(db)

@@ -93,4 +93,34 @@ struct AlignmentTests {
             }
         }
     }
+
+    /// Issue 13 item 8: a shift of 100 000 pixels reached a worker and trapped it in `paste`
+    /// ("Range requires lowerBound <= upperBound"). Whatever the shift, nothing of the site
+    /// is pasted when it moves the whole site away, and nothing traps.
+    @Test("shifts beyond the site paste nothing and never trap", arguments: [
+        PixelOffset(y: 100_000, x: 0), PixelOffset(y: -100_000, x: 0), PixelOffset(y: 0, x: 100_000),
+        PixelOffset(y: 0, x: -100_000), PixelOffset(y: 4, x: 0), PixelOffset(y: -4, x: 3),
+        PixelOffset(y: Int.max, x: Int.min), PixelOffset(y: Int.min, x: Int.max),
+    ])
+    func shiftsBeyondTheSite(shift: PixelOffset) throws {
+        let image = numbered(5, 4)
+        let table = IntensityWindow.fullRange(bitDepth: 16).fixedPointTable()
+        let huge = SiteResidues(top: 100_000, bottom: 100_000, left: 100_000, right: 100_000)
+        for residues in [SiteResidues.none, huge] {
+            for origin in [PixelOffset(y: 0, x: 0), PixelOffset(y: 2, x: -3), PixelOffset(y: -50, x: 7)] {
+                var canvas = [UInt16](repeating: 7, count: 6 * 8)
+                try table.withUnsafeBufferPointer { t in
+                    try canvas.withUnsafeMutableBufferPointer { c in
+                        try SiteProjection.paste(image, at: PixelOffset(y: 0, x: 0), shift: shift, residues: residues,
+                                                 correction: nil, table: t, into: c.baseAddress!, canvasOrigin: origin,
+                                                 canvasWidth: 8, canvasHeight: 6)
+                    }
+                }
+                #expect(canvas.allSatisfy { $0 == 7 }, "shift \(shift), residues \(residues), origin \(origin)")
+            }
+        }
+        let valid = Alignment.validRegion(height: 4, width: 5, shift: shift, residues: .none)
+        #expect(valid.rows.isEmpty || valid.columns.isEmpty)
+        #expect(Alignment.apply(image, shift: shift, residues: .none).pixels.allSatisfy { $0 == 0 })
+    }
 }

@@ -65,27 +65,59 @@ struct BadInputTests {
         expectFailure(path, mentions: ["libtiff", "truncated", "directory"])
     }
 
+    /// Issue 13 item 6: the directory survives, the pixels do not. `experiment create` relies
+    /// on probe to refuse such a file, so probe checks that the strips lie inside the file.
     @Test func truncatedPixelData() throws {
-        // The directory survives, the pixels do not: probe succeeds, read must fail.
         let path = dir.file("cut-data.tif")
         let image = randomImage(width: 64, height: 64, bitDepth: 16)
-        try writeBytes(TIFFBuilder.encode(width: 64, height: 64, bitsPerSample: 16, samples: image.pixels,
-                                          bigEndian: false), to: path)
-        try truncateToHalf(path)
+        let bytes = TIFFBuilder.encode(width: 64, height: 64, bitsPerSample: 16, samples: image.pixels, bigEndian: false)
+        try writeBytes(bytes, to: path)
         #expect(try ImageFiles.probe(path).width == 64)
+        try truncateToHalf(path)
+        let probed = failureReason { _ = try ImageFiles.probe(path) }
+        #expect(probed == "truncated or damaged TIFF: strip 0 lies at bytes 122…8313 but the file has \(bytes.count / 2) bytes",
+                "\(probed ?? "no error")")
         let reason = failureReason { _ = try ImageFiles.read(path) }
-        #expect(reason != nil)
         #expect(reason?.contains("cannot decode strip 0 (truncated or damaged data)") == true,
                 "\(reason ?? "")")
+        // One byte short is as truncated as half.
+        try writeBytes(Array(bytes.dropLast()), to: path)
+        #expect(failureReason { _ = try ImageFiles.probe(path) }?.contains("truncated or damaged TIFF: strip 0") == true)
+    }
+
+    /// Issue 13 item 6: 138 bytes whose header claims 32768² 16-bit pixels; one decode would
+    /// allocate 2 GiB. Both the pixel budget and the strip check refuse it at probe.
+    @Test func headerClaimingAGigapixel() throws {
+        let path = dir.file("huge.tif")
+        let bytes = TIFFBuilder.encode(width: 32768, height: 32768, bitsPerSample: 16, samples: [], bigEndian: true)
+        try writeBytes(bytes + [UInt8](repeating: 0, count: 138 - bytes.count), to: path)
+        expectFailure(path, mentions: ["pixel budget"])
+        #expect(failureReason { _ = try ImageFiles.probe(path) }
+                == "image size 32768×32768 (height×width) is above the pixel budget of 268435456 pixels per image")
+    }
+
+    @Test func pixelBudget() throws {
+        #expect(try ImageLimits.pixelCount(16384, 16384) == 1 << 28)
+        #expect(try ImageLimits.pixelCount(1, 1 << 28) == 1 << 28)
+        #expect(throws: (any Error).self) { try ImageLimits.pixelCount(16385, 16384) }
+        #expect(throws: (any Error).self) { try ImageLimits.pixelCount(Int.max, 2) }
     }
 
     @Test func truncatedPNG() throws {
         let path = dir.file("cut.png")
         try ImageFiles.write(randomImage(width: 64, height: 64, bitDepth: 16), to: path)
+        let whole = try fileBytes(path)
+        #expect(try ImageFiles.probe(path).width == 64)
         try truncateToHalf(path)
-        #expect(try ImageFiles.probe(path).width == 64)  // the header is intact
+        // Issue 13 item 6: the header is intact, but probe walks the chunk list and finds it cut.
+        let probed = failureReason { _ = try ImageFiles.probe(path) }
+        #expect(probed?.hasPrefix("truncated PNG: the IDAT chunk at byte ") == true, "\(probed ?? "no error")")
         let reason = failureReason { _ = try ImageFiles.read(path) }
         #expect(reason?.contains("truncated") == true, "\(reason ?? "no error")")
+        // Everything but IEND.
+        try writeBytes(Array(whole.dropLast(12)), to: path)
+        #expect(failureReason { _ = try ImageFiles.probe(path) }
+                == "truncated PNG: the file ends at byte \(whole.count - 12) before the IEND chunk")
         // Cut inside the header too.
         let bytes = try fileBytes(path)
         try writeBytes(Array(bytes.prefix(20)), to: path)

@@ -26,12 +26,7 @@ struct BuildPyramidLocally {
     /// The experiment a manifest describes, every row and file header checked.
     func loadExperiment(_ manifest: String) throws -> (Experiment, PlateLayout) {
         let manifestPath = Manifest.resolvePath(manifest, relativeTo: FileManager.default.currentDirectoryPath)
-        let text: String
-        do {
-            text = try String(contentsOfFile: manifestPath, encoding: .utf8)
-        } catch {
-            throw InputError("cannot read manifest \(manifestPath): \(CreateExperiment.reason(error))")
-        }
+        let text = try ManifestFile.text(at: manifestPath)
         let directory = (manifestPath as NSString).deletingLastPathComponent
         let (entries, parseProblems) = Manifest.entries(text: text, format: ManifestFormat(path: manifestPath), directory: directory)
         let paths = Array(Set(entries.map(\.path))).sorted()

@@ -16,12 +16,7 @@ struct CreateExperiment {
             throw InputError("bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)")
         }
         if try store.exists(name) { throw ExperimentStoreError.alreadyExists(name) }
-        let text: String
-        do {
-            text = try String(contentsOfFile: manifestPath, encoding: .utf8)
-        } catch {
-            throw InputError("cannot read manifest \(manifestPath): \(Self.reason(error))")
-        }
+        let text = try ManifestFile.text(at: manifestPath)
         let directory = (manifestPath as NSString).deletingLastPathComponent
         let (entries, parseProblems) = Manifest.entries(text: text, format: ManifestFormat(path: manifestPath), directory: directory)
         let files = probe(Array(Set(entries.map(\.path))))

@@ -17,6 +17,10 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
     case siteDisplacementTooNegative(displacement: PixelOffset, siteSize: PixelSize)
     case invalidTileSize(Int)
     case invalidZoomFactor(Int)
+    /// A grid position, site side, spacer or displacement beyond `PlateLayoutSpec`'s limits.
+    case tooLarge(what: String, value: Int, limit: Int)
+    /// A mosaic side beyond `PlateLayout.maxMosaicSide` (nil: it does not even fit an Int).
+    case mosaicTooLarge(height: Int?, width: Int?)
 
     public var description: String {
         switch self {
@@ -48,6 +52,11 @@ public enum GeometryError: Error, Equatable, Sendable, CustomStringConvertible {
             return "tile size \(value) is invalid: it must be positive"
         case .invalidZoomFactor(let value):
             return "zoom factor \(value) is invalid: it must be at least 2"
+        case .tooLarge(let what, let value, let limit):
+            return "\(what) \(value) is too large (at most \(limit))"
+        case .mosaicTooLarge(let height, let width):
+            func side(_ value: Int?) -> String { value.map(String.init) ?? "more than \(Int.max)" }
+            return "the mosaic would be \(side(height))×\(side(width)) pixels (height×width); each side must be at most \(PlateLayout.maxMosaicSide)"
         }
     }
 }

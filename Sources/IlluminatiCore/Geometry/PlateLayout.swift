@@ -82,7 +82,8 @@ public struct PlateLayout: Hashable, Sendable {
     /// - Throws: `GeometryError` when the spec has no plates, a plate without wells, a well
     ///   without sites, a negative well or site position, a non-positive site size, a
     ///   duplicate well or site, a negative spacer, a displacement that folds sites onto
-    ///   each other, or an unusable tile size or zoom factor.
+    ///   each other, an unusable tile size or zoom factor, a value beyond the spec's limits
+    ///   (`PlateLayoutSpec.maxGridIndex`, `.maxLength`), or a mosaic side beyond `maxMosaicSide`.
     public init(_ spec: PlateLayoutSpec) throws {
         try spec.validate()
         let site = spec.siteSize
@@ -95,6 +96,8 @@ public struct PlateLayout: Hashable, Sendable {
                                   width: measured.map(\.size.width).max()!)
         // The spec is validated nonempty, so the count is ≥ 1 and this cannot throw.
         let grid = try! guessStitchDimensions(spec.plates.count, majorAxis: .vertical)
+        // Checked before any plate is placed: every offset below is smaller than the size.
+        let size = try Self.mosaicSize(grid: grid, plateSize: plateSize, plateSpacer: spec.plateSpacer)
 
         var placed: [PlacedPlate] = []
         for (k, plate) in measured.enumerated() {
@@ -116,14 +119,29 @@ public struct PlateLayout: Hashable, Sendable {
                                       size: plate.size, wells: wells))
         }
 
-        let size = PixelSize(height: grid.rows * plateSize.height + (grid.rows - 1) * spec.plateSpacer,
-                             width: grid.columns * plateSize.width + (grid.columns - 1) * spec.plateSpacer)
         self.spec = spec
         self.plates = placed
         self.plateGrid = grid
         self.plateSize = plateSize
         self.size = size
         self.pyramid = PyramidGeometry(baseSize: size, tileSize: spec.tileSize, zoomFactor: spec.zoomFactor)
+    }
+
+    /// The largest mosaic side: pyramid sizes are stored as PostgreSQL `integer`.
+    public static let maxMosaicSide = Int(Int32.max)
+
+    /// count · cell + (count − 1) · spacer along each axis, or `mosaicTooLarge`.
+    static func mosaicSize(grid: GridDimensions, plateSize: PixelSize, plateSpacer: Int) throws -> PixelSize {
+        func extent(_ count: Int, _ cell: Int) -> Int? {
+            let (pitch, o1) = cell.addingReportingOverflow(plateSpacer)
+            let (span, o2) = count.multipliedReportingOverflow(by: pitch)
+            return o1 || o2 ? nil : span - plateSpacer
+        }
+        let height = extent(grid.rows, plateSize.height), width = extent(grid.columns, plateSize.width)
+        guard let height, let width, height <= maxMosaicSide, width <= maxMosaicSide else {
+            throw GeometryError.mosaicTooLarge(height: height, width: width)
+        }
+        return PixelSize(height: height, width: width)
     }
 }
 

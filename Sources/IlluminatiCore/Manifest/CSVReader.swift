@@ -3,11 +3,15 @@
 /// regard to case or surrounding spaces. Blank lines are skipped.
 enum CSVReader {
     static func records(_ text: String) -> (records: [ManifestRecord], problems: [ManifestProblem]) {
-        var rows = rowsWithLines(text)
-        guard !rows.isEmpty else { return ([], [ManifestProblem(line: 0, "the manifest is empty")]) }
+        var (rows, quoteProblems) = rowsWithLines(text)
+        guard !rows.isEmpty else {
+            return ([], quoteProblems.isEmpty ? [ManifestProblem(line: 0, "the manifest is empty")] : quoteProblems)
+        }
+        // A dropped row before the first one read was the header: without it no column is known.
+        if quoteProblems.contains(where: { $0.line < rows[0].0 }) { return ([], quoteProblems) }
         let (headerLine, header) = rows.removeFirst()
         let columns = header.map { $0.trimmed.lowercased() }
-        var problems: [ManifestProblem] = []
+        var problems = quoteProblems
         var seen = Set<String>()
         for column in columns where !column.isEmpty {
             if !seen.insert(column).inserted { problems.append(ManifestProblem(line: headerLine, "column \(column) appears twice")) }
@@ -29,8 +33,15 @@ enum CSVReader {
     }
 
     /// Splits into rows of raw fields, each with the line it starts on.
-    private static func rowsWithLines(_ text: String) -> [(Int, [String])] {
+    ///
+    /// A quoted field may span lines, so a quote that is never closed is only noticed at the
+    /// end of the file. Its row is then reported on its own line and dropped, and reading
+    /// resumes on the next line, so that the rows after it are read and checked as usual
+    /// instead of vanishing into one giant field.
+    private static func rowsWithLines(_ text: String) -> ([(Int, [String])], [ManifestProblem]) {
         var rows: [(Int, [String])] = []
+        var problems: [ManifestProblem] = []
+        var openQuote: (index: Int, line: Int)?
         var field = ""
         var row: [String] = []
         var inQuotes = false
@@ -49,7 +60,21 @@ enum CSVReader {
             field = ""
             rowHasContent = false
         }
-        while index < scalars.count {
+        while true {
+            if index == scalars.count {
+                guard inQuotes, let quote = openQuote else { break }
+                problems.append(ManifestProblem(line: rowLine, quote.line == rowLine
+                    ? "unterminated quoted field: a \" on this line is never closed"
+                    : "unterminated quoted field: the \" on line \(quote.line) is never closed"))
+                inQuotes = false
+                openQuote = nil
+                row = []
+                field = ""
+                rowHasContent = false
+                index = scalars[quote.index...].firstIndex { $0 == "\n" || $0 == "\r" } ?? scalars.count
+                line = quote.line
+                continue
+            }
             let scalar = scalars[index]
             if inQuotes {
                 if scalar == "\"" {
@@ -65,6 +90,7 @@ enum CSVReader {
                 }
             } else if scalar == "\"" {
                 inQuotes = true
+                openQuote = (index, line)
                 rowHasContent = true
             } else if scalar == "," {
                 row.append(field)
@@ -82,7 +108,7 @@ enum CSVReader {
             index += 1
         }
         if rowHasContent || !row.isEmpty { endRow() }
-        return rows
+        return (rows, problems)
     }
 }
 

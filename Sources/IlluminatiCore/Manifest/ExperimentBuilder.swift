@@ -8,7 +8,8 @@ public enum ImageFileStatus: Sendable, Equatable {
 /// Turns checked manifest entries and the headers of their files into an `Experiment`,
 /// or into every problem that prevents it: duplicate files or rows, unusable files, sites
 /// of different sizes or bit depths (all sites must be equal), stage positions that do not
-/// form a grid, and conflicting shifts.
+/// form a grid, conflicting shifts and shifts as large as the site. Entries are told apart
+/// by `ordinal`, never by line: a JSON manifest may hold every record on one line.
 public enum ExperimentBuilder {
     public static func isValidExperimentName(_ name: String) -> Bool {
         let scalars = Array(name.unicodeScalars)
@@ -26,67 +27,47 @@ public enum ExperimentBuilder {
             problems.append(ManifestProblem(line: 0,
                 "bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)"))
         }
-        let entries = entries.sorted { $0.line < $1.line }
-
-        // Files: each used once, each a readable image of the same size and bit depth.
-        var firstLineOfPath: [String: Int] = [:]
-        var reference: (line: Int, width: Int, height: Int, bitDepth: Int)?
-        for entry in entries {
-            if let first = firstLineOfPath[entry.path] {
-                problems.append(ManifestProblem(line: entry.line, "same file as line \(first): \(entry.path)"))
-                continue
-            }
-            firstLineOfPath[entry.path] = entry.line
-            switch files[entry.path] ?? .unusable("not checked") {
-            case .unusable(let reason):
-                problems.append(ManifestProblem(line: entry.line, reason))
-            case .image(let width, let height, let bitDepth):
-                guard let ref = reference else { reference = (entry.line, width, height, bitDepth); continue }
-                if (width, height) != (ref.width, ref.height) {
-                    problems.append(ManifestProblem(line: entry.line,
-                        "image is \(height)×\(width) (height×width) but the image on line \(ref.line) is \(ref.height)×\(ref.width); all sites must have the same size"))
-                }
-                if bitDepth != ref.bitDepth {
-                    problems.append(ManifestProblem(line: entry.line,
-                        "image is \(bitDepth)-bit but the image on line \(ref.line) is \(ref.bitDepth)-bit; all images must have the same bit depth"))
-                }
-            }
-        }
+        let entries = entries.sorted { $0.ordinal < $1.ordinal }
+        let format = checkFiles(entries, files, problems: &problems)
 
         let grid = siteGrid(entries, problems: &problems)
 
         // Rows: one file per site, channel, cycle, tpoint and zplane.
         struct RowKey: Hashable { var plate: String; var well: WellName; var y: Int; var x: Int; var channel: String; var cycle: Int; var tpoint: Int; var zplane: Int }
-        var firstLineOfKey: [RowKey: Int] = [:]
+        var firstOfKey: [RowKey: ManifestLocation] = [:]
         for entry in entries {
-            guard let site = grid[entry.line] else { continue }
+            guard let site = grid[entry.ordinal] else { continue }
             let key = RowKey(plate: entry.plate, well: entry.well, y: site.y, x: site.x, channel: entry.channel,
                              cycle: entry.cycle, tpoint: entry.tpoint, zplane: entry.zplane)
-            if let first = firstLineOfKey[key] {
-                problems.append(ManifestProblem(line: entry.line,
-                    "duplicate of line \(first): plate \(entry.plate), well \(entry.well), site (\(site.y), \(site.x)), channel \(entry.channel), cycle \(entry.cycle), tpoint \(entry.tpoint), zplane \(entry.zplane)"))
+            if let first = firstOfKey[key] {
+                problems.append(ManifestProblem(entry.location,
+                    "duplicate of \(first): plate \(entry.plate), well \(entry.well), site (\(site.y), \(site.x)), channel \(entry.channel), cycle \(entry.cycle), tpoint \(entry.tpoint), zplane \(entry.zplane)"))
             } else {
-                firstLineOfKey[key] = entry.line
+                firstOfKey[key] = entry.location
             }
         }
 
-        // Shifts: one per site and cycle.
+        // Shifts: one per site and cycle, each smaller than the site.
         struct ShiftKey: Hashable { var plate: String; var well: WellName; var y: Int; var x: Int; var cycle: Int }
-        var shifts: [ShiftKey: (line: Int, shift: PixelOffset)] = [:]
+        var shifts: [ShiftKey: (entry: ManifestEntry, shift: PixelOffset)] = [:]
         for entry in entries {
-            guard let shift = entry.shift, let site = grid[entry.line] else { continue }
+            guard let shift = entry.shift else { continue }
+            if let format, let problem = checkShift(shift, siteSize: format.size) {
+                problems.append(ManifestProblem(entry.location, problem))
+            }
+            guard let site = grid[entry.ordinal] else { continue }
             let key = ShiftKey(plate: entry.plate, well: entry.well, y: site.y, x: site.x, cycle: entry.cycle)
             if let first = shifts[key] {
                 if first.shift != shift {
-                    problems.append(ManifestProblem(line: entry.line,
-                        "shift (\(shift.y), \(shift.x)) differs from (\(first.shift.y), \(first.shift.x)) on line \(first.line) for the same site and cycle"))
+                    problems.append(ManifestProblem(entry.location,
+                        "shift (\(shift.y), \(shift.x)) differs from (\(first.shift.y), \(first.shift.x)) on \(first.entry.location) for the same site and cycle"))
                 }
             } else {
-                shifts[key] = (entry.line, shift)
+                shifts[key] = (entry, shift)
             }
         }
 
-        guard problems.isEmpty, let ref = reference else {
+        guard problems.isEmpty, let format else {
             if problems.isEmpty { problems.append(ManifestProblem(line: 0, "the manifest lists no usable images")) }
             return (nil, problems.sorted())
         }
@@ -100,7 +81,7 @@ public enum ExperimentBuilder {
             if wellsOfPlate[entry.plate] == nil { plateNames.append(entry.plate) }
             if !channelNames.contains(entry.channel) { channelNames.append(entry.channel) }
             wellsOfPlate[entry.plate, default: []].insert(entry.well)
-            let site = grid[entry.line]!
+            let site = grid[entry.ordinal]!
             let index = GridIndex(row: site.y, column: site.x)
             if sitesOfWell[entry.plate, default: [:]][entry.well, default: [:]][index] == nil {
                 sitesOfWell[entry.plate, default: [:]][entry.well, default: [:]][index] = site.stage
@@ -120,7 +101,7 @@ public enum ExperimentBuilder {
             plates.append(Experiment.Plate(name: plateName, wells: wells))
         }
         func siteKey(_ entry: ManifestEntry) -> Experiment.SiteKey {
-            let site = grid[entry.line]!
+            let site = grid[entry.ordinal]!
             let plate = plateNames.firstIndex(of: entry.plate)!
             let well = plates[plate].wells.firstIndex { $0.name == entry.well }!
             return Experiment.SiteKey(plate: plate, well: well,
@@ -130,19 +111,18 @@ public enum ExperimentBuilder {
             Experiment.ImageFile(site: siteKey(entry), channel: channelNames.firstIndex(of: entry.channel)!, cycle: entry.cycle,
                                  tpoint: entry.tpoint, zplane: entry.zplane, path: entry.path, line: entry.line)
         }
-        let siteShifts = shifts.values.sorted { $0.line < $1.line }.compactMap { value -> Experiment.SiteShift? in
-            guard let entry = entries.first(where: { $0.line == value.line }) else { return nil }
-            return Experiment.SiteShift(site: siteKey(entry), cycle: entry.cycle, shift: value.shift)
+        let siteShifts = shifts.values.map { value in
+            Experiment.SiteShift(site: siteKey(value.entry), cycle: value.entry.cycle, shift: value.shift)
         }.sorted { ($0.site, $0.cycle) < ($1.site, $1.cycle) }
         let experiment = Experiment(
             name: name, plateFormat: PlateFormat.smallest(holding: Array(wellsOfPlate.values.joined())),
-            siteSize: PixelSize(height: ref.height, width: ref.width), bitDepth: ref.bitDepth, plates: plates,
-            channels: channelNames.map { Experiment.Channel(name: $0, bitDepth: ref.bitDepth) },
+            siteSize: format.size, bitDepth: format.bitDepth, plates: plates,
+            channels: channelNames.map { Experiment.Channel(name: $0, bitDepth: format.bitDepth) },
             cycles: Set(entries.map(\.cycle)).sorted(), images: images, shifts: siteShifts, manifestPath: manifestPath)
         return (experiment, [])
     }
 
-    /// Each entry's site grid position (by manifest line). Stage positions are turned into
+    /// Each entry's site grid position (by `ordinal`). Stage positions are turned into
     /// grid positions per well, separately for each channel × cycle × tpoint × zplane, whose
     /// grids must agree.
     static func siteGrid(_ entries: [ManifestEntry], problems: inout [ManifestProblem])
@@ -155,7 +135,7 @@ public enum ExperimentBuilder {
         var wellOrder: [WellKey] = []
         for entry in entries {
             switch entry.position {
-            case .grid(let y, let x): grid[entry.line] = (y, x, nil)
+            case .grid(let y, let x): grid[entry.ordinal] = (y, x, nil)
             case .stage:
                 let well = WellKey(plate: entry.plate, well: entry.well)
                 if staged[well] == nil { wellOrder.append(well) }
@@ -163,8 +143,8 @@ public enum ExperimentBuilder {
             }
         }
         for well in wellOrder {
-            var dimensions: (GridDimensions, Int)?
-            let planes = staged[well]!.sorted { $0.value[0].line < $1.value[0].line }
+            var dimensions: (GridDimensions, ManifestLocation)?
+            let planes = staged[well]!.sorted { $0.value[0].ordinal < $1.value[0].ordinal }
             for (plane, group) in planes {
                 let positions = group.map { entry -> StagePosition in
                     if case .stage(let position) = entry.position { return position }
@@ -173,18 +153,18 @@ public enum ExperimentBuilder {
                 let label = "plate \(well.plate), well \(well.well), channel \(plane.channel), cycle \(plane.cycle), tpoint \(plane.tpoint), zplane \(plane.zplane)"
                 do {
                     let result = try gridCoordinates(positions: positions)
-                    if let (expected, line) = dimensions, expected != result.dimensions {
-                        problems.append(ManifestProblem(line: group[0].line,
-                            "\(label): stage positions form a \(result.dimensions.rows)×\(result.dimensions.columns) grid but line \(line) of the same well gives \(expected.rows)×\(expected.columns)"))
+                    if let (expected, location) = dimensions, expected != result.dimensions {
+                        problems.append(ManifestProblem(group[0].location,
+                            "\(label): stage positions form a \(result.dimensions.rows)×\(result.dimensions.columns) grid but \(location) of the same well gives \(expected.rows)×\(expected.columns)"))
                         continue
                     }
-                    dimensions = dimensions ?? (result.dimensions, group[0].line)
+                    dimensions = dimensions ?? (result.dimensions, group[0].location)
                     for (offset, entry) in group.enumerated() {
                         let index = result.indices[offset]
-                        grid[entry.line] = (index.row, index.column, positions[offset])
+                        grid[entry.ordinal] = (index.row, index.column, positions[offset])
                     }
                 } catch {
-                    problems.append(ManifestProblem(line: group[0].line, "\(label): \(error)"))
+                    problems.append(ManifestProblem(group[0].location, "\(label): \(error)"))
                 }
             }
         }

@@ -1,6 +1,7 @@
 /// Reads a JSON manifest: an array of objects, or an object whose `images` member is that
-/// array. Each object becomes a record whose line is where the object starts. Strings are
-/// taken as they are and numbers as written; `null` leaves a field out.
+/// array. Each object becomes a record known by its 1-based position in the array, and the
+/// line where it starts (many records may share a line). Strings are taken as they are and
+/// numbers as written; `null` leaves a field out.
 enum JSONReader {
     static func records(_ text: String) -> (records: [ManifestRecord], problems: [ManifestProblem]) {
         var parser = Parser(Array(text.utf8))
@@ -22,9 +23,10 @@ enum JSONReader {
             }
             var records: [ManifestRecord] = []
             var problems: [ManifestProblem] = []
-            for item in items {
+            for (position, item) in items.enumerated() {
+                let location = ManifestLocation(line: item.line, record: position + 1)
                 guard case .object(let members) = item.kind else {
-                    problems.append(ManifestProblem(line: item.line, "each image must be an object"))
+                    problems.append(ManifestProblem(location, "each image must be an object"))
                     continue
                 }
                 var fields: [String: String] = [:]
@@ -34,10 +36,10 @@ enum JSONReader {
                     case .string(let text): if !text.trimmed.isEmpty { fields[column] = text.trimmed }
                     case .number(let text): fields[column] = text
                     case .null: break
-                    default: problems.append(ManifestProblem(line: value.line, "\(column) must be a string or a number"))
+                    default: problems.append(ManifestProblem(location, "\(column) must be a string or a number"))
                     }
                 }
-                records.append(ManifestRecord(line: item.line, fields: fields))
+                records.append(ManifestRecord(location, fields: fields))
             }
             return (records, problems)
         } catch let error as SyntaxError {

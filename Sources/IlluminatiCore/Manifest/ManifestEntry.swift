@@ -7,7 +7,11 @@ public struct ManifestEntry: Sendable, Equatable {
         case stage(StagePosition)
     }
 
-    public var line: Int
+    /// Where the row or record is, for messages.
+    public var location: ManifestLocation
+    /// Zero-based position among the manifest's records: unique, unlike the line, since a
+    /// JSON manifest may hold many records on one line.
+    public var ordinal: Int
     /// Absolute path (a relative path in the manifest is relative to the manifest's folder).
     public var path: String
     public var plate: String
@@ -18,6 +22,8 @@ public struct ManifestEntry: Sendable, Equatable {
     public var tpoint: Int
     public var zplane: Int
     public var shift: PixelOffset?
+
+    public var line: Int { location.line }
 }
 
 /// The manifest format: one row per 2-D site image.
@@ -27,11 +33,13 @@ public struct ManifestEntry: Sendable, Equatable {
 /// | path | yes | image file (TIFF or PNG), relative to the manifest's folder or absolute |
 /// | plate | yes | plate name |
 /// | well | yes | `A01` … `P24` |
-/// | site_y, site_x | one pair | zero-based site row and column in the well |
-/// | stage_y, stage_x | one pair | stage position (any unit, y downwards) instead of site_y/site_x |
+/// | site_y, site_x | one pair | zero-based site row and column in the well, 0…9 999 |
+/// | stage_y, stage_x | one pair | stage position (any unit, y downwards, at most 10¹² from 0) instead of site_y/site_x |
 /// | channel | yes | channel name (letters, digits, `._+-`) |
-/// | cycle, tpoint, zplane | no (0) | zero-based indices |
-/// | shift_y, shift_x | no | this site's shift in this cycle, pixels: the image shows scene(r + y, c + x) |
+/// | cycle, tpoint, zplane | no (0) | zero-based indices: 0…999, 0…99 999, 0…9 999 |
+/// | shift_y, shift_x | no | this site's shift in this cycle, pixels: the image shows scene(r + y, c + x); smaller than the site |
+///
+/// The ranges are `ManifestLimits`.
 public enum Manifest {
     public static let requiredColumns = ["path", "plate", "well", "channel"]
     public static let optionalColumns = ["site_y", "site_x", "stage_y", "stage_x", "cycle", "tpoint", "zplane", "shift_y", "shift_x"]
@@ -60,37 +68,39 @@ public enum Manifest {
             return ([], problems)
         }
         var entries: [ManifestEntry] = []
-        for record in records {
+        for (ordinal, record) in records.enumerated() {
             var rowProblems: [String] = []
-            if let entry = entry(record, directory: directory, problems: &rowProblems) { entries.append(entry) }
-            problems += rowProblems.map { ManifestProblem(line: record.line, $0) }
+            if let entry = entry(record, ordinal: ordinal, directory: directory, problems: &rowProblems) { entries.append(entry) }
+            problems += rowProblems.map { ManifestProblem(record.location, $0) }
         }
         return (entries, problems.sorted())
     }
 
-    static func entry(_ record: ManifestRecord, directory: String, problems: inout [String]) -> ManifestEntry? {
+    static func entry(_ record: ManifestRecord, ordinal: Int, directory: String, problems: inout [String]) -> ManifestEntry? {
         let fields = record.fields
         let before = problems.count
         func required(_ column: String) -> String? {
             guard let value = fields[column] else { problems.append("no value for \(column)"); return nil }
             return value
         }
-        func integer(_ column: String, default fallback: Int?, allowNegative: Bool = false) -> Int? {
+        func integer(_ column: String, in range: ClosedRange<Int>, default fallback: Int?) -> Int? {
             guard let text = fields[column] else {
                 if fallback == nil { problems.append("no value for \(column)") }
                 return fallback
             }
-            guard let value = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }) else {
-                problems.append("\(column) must be a whole number, not \"\(text)\"")
-                return nil
+            switch ManifestNumber.whole(text, in: range) {
+            case .success(let value): return value
+            case .failure(let problem): problems.append("\(column) \(problem)"); return nil
             }
-            if value < 0 && !allowNegative { problems.append("\(column) must not be negative (\(value))"); return nil }
-            return value
         }
         func decimal(_ column: String) -> Double? {
             guard let text = fields[column] else { problems.append("no value for \(column)"); return nil }
             guard let value = Double(text), value.isFinite else {
                 problems.append("\(column) must be a number, not \"\(text)\"")
+                return nil
+            }
+            guard value.magnitude <= ManifestLimits.stageMagnitude else {
+                problems.append("\(column) must be between -1e12 and 1e12, not \(text)")
                 return nil
             }
             return value
@@ -114,24 +124,28 @@ public enum Manifest {
         }
         var position: ManifestEntry.Position?
         if fields["site_y"] != nil || fields["site_x"] != nil {
-            if let y = integer("site_y", default: nil), let x = integer("site_x", default: nil) { position = .grid(y: y, x: x) }
+            // Both read before either is tested, so that a problem in each is reported.
+            let y = integer("site_y", in: ManifestLimits.siteIndex, default: nil)
+            let x = integer("site_x", in: ManifestLimits.siteIndex, default: nil)
+            if let y, let x { position = .grid(y: y, x: x) }
         } else if fields["stage_y"] != nil || fields["stage_x"] != nil {
-            if let y = decimal("stage_y"), let x = decimal("stage_x") { position = .stage(StagePosition(y: y, x: x)) }
+            let y = decimal("stage_y"), x = decimal("stage_x")
+            if let y, let x { position = .stage(StagePosition(y: y, x: x)) }
         } else {
             problems.append("no site position: give site_y and site_x, or stage_y and stage_x")
         }
-        let cycle = integer("cycle", default: 0)
-        let tpoint = integer("tpoint", default: 0)
-        let zplane = integer("zplane", default: 0)
+        let cycle = integer("cycle", in: ManifestLimits.cycle, default: 0)
+        let tpoint = integer("tpoint", in: ManifestLimits.tpoint, default: 0)
+        let zplane = integer("zplane", in: ManifestLimits.zplane, default: 0)
         var shift: PixelOffset?
         if fields["shift_y"] != nil || fields["shift_x"] != nil {
-            if let y = integer("shift_y", default: nil, allowNegative: true), let x = integer("shift_x", default: nil, allowNegative: true) {
-                shift = PixelOffset(y: y, x: x)
-            }
+            let y = integer("shift_y", in: ManifestLimits.shift, default: nil)
+            let x = integer("shift_x", in: ManifestLimits.shift, default: nil)
+            if let y, let x { shift = PixelOffset(y: y, x: x) }
         }
         guard problems.count == before, let path, let plate, let well, let channel, let position,
               let cycle, let tpoint, let zplane else { return nil }
-        return ManifestEntry(line: record.line, path: resolvePath(path, relativeTo: directory), plate: plate, well: well,
+        return ManifestEntry(location: record.location, ordinal: ordinal, path: resolvePath(path, relativeTo: directory), plate: plate, well: well,
                              position: position, channel: channel, cycle: cycle, tpoint: tpoint, zplane: zplane, shift: shift)
     }
 

@@ -101,7 +101,9 @@ SELECT id, index FROM cycles WHERE experiment_id = $1 ORDER BY index;
 
 -- name: ImageFilesByExperiment :many
 SELECT id, site_id, channel_id, cycle_id, tpoint, zplane, path, manifest_line
-FROM image_files WHERE experiment_id = $1 ORDER BY manifest_line;
+FROM image_files WHERE experiment_id = $1
+-- Manifest order: many JSON records share a line, and ids follow the manifest within it.
+ORDER BY manifest_line, id;
 
 -- name: SiteShiftsByExperiment :many
 SELECT sh.site_id, sh.cycle_id, sh.y, sh.x
