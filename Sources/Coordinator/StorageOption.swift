@@ -7,10 +7,15 @@ struct StorageOption: ParsableArguments {
         "Shared storage root (default: ILLUMINATI_STORAGE, else <state-dir>/storage).", valueName: "dir"))
     var storage: String?
 
+    /// Absolute; not created (for commands that only remove what is there).
+    func location(stateDir: String) -> String {
+        let chosen = storage ?? ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"] ?? "\(stateDir)/storage"
+        return URL(fileURLWithPath: chosen).standardizedFileURL.path
+    }
+
     /// Absolute, created when missing.
     func root(stateDir: String) throws -> String {
-        let chosen = storage ?? ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"] ?? "\(stateDir)/storage"
-        let absolute = URL(fileURLWithPath: chosen).standardizedFileURL.path
+        let absolute = location(stateDir: stateDir)
         do {
             try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
         } catch {

@@ -88,7 +88,7 @@ struct ExperimentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let storage = try storageOption.root(stateDir: global.stateDir)
+            let storage = storageOption.location(stateDir: global.stateDir)
             try global.withDatabase { session in
                 guard try ExperimentStore(session.connection).delete(name) else { throw ExperimentStoreError.notFound(name) }
                 print("deleted experiment \(name)")
