@@ -8,12 +8,19 @@ struct StorageOption: ParsableArguments {
         "Shared storage root (default: ILLUMINATI_STORAGE, else <state-dir>/storage).", valueName: "dir"))
     var storage: String?
 
+    /// Absolute; not created (for commands that only remove what is there).
+    func location(stateDir: String) -> String {
+        let chosen = storage ?? ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"] ?? "\(stateDir)/storage"
+        return URL(fileURLWithPath: chosen).standardizedFileURL.path
+    }
+
     /// Absolute, created when missing: the default one inside the private state folder, a
     /// chosen one (shared storage) with the user's umask.
     func root(stateDir: String) throws -> String {
-        let chosen = storage ?? ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"]
-        let absolute = URL(fileURLWithPath: chosen ?? "\(stateDir)/storage").standardizedFileURL.path
-        if chosen == nil { try StateFolder.ensure(URL(fileURLWithPath: stateDir).standardizedFileURL.path) }
+        let absolute = location(stateDir: stateDir)
+        if storage == nil && ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"] == nil {
+            try StateFolder.ensure(URL(fileURLWithPath: stateDir).standardizedFileURL.path)
+        }
         do {
             try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
         } catch {

@@ -3,6 +3,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(String)
     case noBuild(experiment: String)
     case buildStarted(experiment: String, build: Int64)
+    /// `cleanup` removed the build's outputs; only a new build (init) makes them again.
+    case cleanedUp(experiment: String, build: Int64)
     case badPayload(kind: String, reason: String)
     case missingStatistics(channel: String, path: String)
 
@@ -15,6 +17,9 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         case .buildStarted(let experiment, let build):
             return "build \(build) of \(experiment) has already started; continue it with `illuminati submit \(experiment)`, "
                 + "or remove its output with `illuminati cleanup \(experiment)` and then run init again"
+        case .cleanedUp(let experiment, let build):
+            return "build \(build) of \(experiment) was cleaned up (its pyramids and map objects were removed); "
+                + "plan a new build with `illuminati init \(experiment)`, then run `illuminati submit \(experiment)`"
         case .badPayload(let kind, let reason):
             return "a \(kind) job's payload cannot be read: \(reason)"
         case .missingStatistics(let channel, let path):

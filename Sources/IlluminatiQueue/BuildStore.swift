@@ -13,6 +13,8 @@ public struct BuildInfo: Sendable, Equatable {
     public var createdAt: String
     public var startedAt: String?
     public var finishedAt: String?
+    /// When `cleanup` removed its outputs; such a build is over for good.
+    public var cleanedUpAt: String?
 }
 
 /// Per layer: how many levels it has and how many have succeeded.
@@ -76,6 +78,22 @@ public struct BuildStore {
         return started
     }
 
+    /// planned → running like `start(_:)`, after `prepare` has run under the build's row lock:
+    /// of racing callers only the one that starts the build runs it, and no job of the build
+    /// can be claimed before it has returned. False (and `prepare` not run) if the build was not
+    /// in the planned state.
+    @discardableResult
+    public func start(_ build: Int64, preparing prepare: () throws -> Void) throws -> Bool {
+        try connection.transaction { db in
+            guard let row = try db.run(QueueSQL.named("BuildLock"), [build]).rows.first else {
+                throw QueueError.unknownBuild(build)
+            }
+            guard try row.string("state") == BuildInfo.State.planned.rawValue else { return false }
+            try prepare()
+            return try db.run(QueueSQL.named("BuildStart"), [build]).one().bool("started")
+        }
+    }
+
     public func info(_ build: Int64) throws -> BuildInfo {
         guard let row = try connection.run(QueueSQL.named("BuildGet"), [build]).rows.first else {
             throw QueueError.unknownBuild(build)
@@ -130,8 +148,21 @@ public struct BuildStore {
     }
 
     /// Runs every job of the build again from the first levels. Returns how many jobs.
+    /// A cleaned-up build is refused (`buildCleanedUp`): its outputs are gone.
     @discardableResult
-    public func restart(_ build: Int64) throws -> Int { try adminCall("BuildRestart", build) }
+    public func restart(_ build: Int64) throws -> Int {
+        do {
+            return try adminCall("BuildRestart", build)
+        } catch let error as DatabaseError where error.sqlState == "55000" {
+            throw QueueError.buildCleanedUp(build)
+        }
+    }
+
+    /// Before `cleanup` removes the build's outputs: cancels it if it is still live, and marks
+    /// it cleaned up, so that it is never resumed or restarted. Returns how many jobs the
+    /// cancel touched.
+    @discardableResult
+    public func cleanUp(_ build: Int64) throws -> Int { try adminCall("BuildCleanup", build) }
 
     /// Gives up on one job that is not running (typically a dead letter), so its level's
     /// barrier no longer waits for it. False if no such job (or it is running).
@@ -178,7 +209,7 @@ public struct BuildStore {
                                backoff: Backoff(base: .seconds(try row.optionalDouble("backoff_base") ?? 0),
                                                 cap: .seconds(try row.optionalDouble("backoff_cap") ?? 0))),
             createdAt: try row.string("created_at"), startedAt: try row.optionalString("started_at"),
-            finishedAt: try row.optionalString("finished_at"))
+            finishedAt: try row.optionalString("finished_at"), cleanedUpAt: try row.optionalString("cleaned_up_at"))
     }
 }
 

@@ -5,6 +5,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownLevel(build: Int64, layer: String, level: Int)
     /// Jobs cannot be added to a level that has finished or a build that was cancelled.
     case levelClosed(build: Int64, layer: String, level: Int, state: String)
+    /// `cleanup` removed the build's outputs; it cannot run again.
+    case buildCleanedUp(Int64)
     case invalidPlan(String)
     case invalidArgument(String)
 
@@ -15,6 +17,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownLevel(let build, let layer, let level): return "build \(build) has no level \(level) in layer \(layer)"
         case .levelClosed(let build, let layer, let level, let state):
             return "level \(level) of layer \(layer) in build \(build) is \(state); no jobs can be added to it"
+        case .buildCleanedUp(let id): return "build \(id) was cleaned up (its outputs were removed)"
         case .invalidPlan(let reason): return "invalid build plan: \(reason)"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"
         }

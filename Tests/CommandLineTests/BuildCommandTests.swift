@@ -8,11 +8,11 @@ import Testing
 
 /// A plate big enough for a few pyramid levels and many one-tile jobs, written per test so
 /// a test may damage its files.
-func buildPlate(seed: UInt64 = 7) throws -> (directory: TemporaryDirectory, manifest: String) {
+func buildPlate(seed: UInt64 = 7, wells: [String] = ["A01", "B02"]) throws -> (directory: TemporaryDirectory, manifest: String) {
     let directory = TemporaryDirectory.make(prefix: "illuminati-build-plate")
     var spec = SamplePlateSpec()
     spec.plates = 2
-    spec.wells = .names(["A01", "B02"])
+    spec.wells = .names(wells)
     spec.siteRows = 2
     spec.siteColumns = 2
     spec.height = 160
@@ -66,8 +66,8 @@ struct BuildRun {
         try run(["submit", name, "--workers", "\(workers)", "--interval", "0.2", "--storage", storage.path])
     }
 
-    func startSubmit(_ name: String, workers: Int = 0) throws -> Executables.Running {
-        try Executables.start("illuminati", ["submit", name, "--workers", "\(workers)", "--interval", "0.2",
+    func startSubmit(_ name: String, workers: Int = 0, interval: Double = 0.2) throws -> Executables.Running {
+        try Executables.start("illuminati", ["submit", name, "--workers", "\(workers)", "--interval", "\(interval)",
                                              "--storage", storage.path, "--database-url", database])
     }
 
@@ -287,5 +287,141 @@ struct BuildRun {
 
         let help = try run.run(["submit", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE"))
+    }
+
+    @Test func resubmitAllRunsTheBuildAgainAndProgressCountsOnlyTheCurrentRun() throws {
+        let plate = try buildPlate(seed: 17)
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("again", manifest: plate.manifest)
+        try run.initialize("again", ["--clip", "--batch-size", "4"])
+        #expect(try run.submit("again", workers: 1).status == 0)
+        let first = try buildOutput(storage: run.storage.path, experiment: "again")
+
+        let resubmitted = try run.run(["resubmit", "again", "--all"])
+        #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
+        let status = try run.run(["status", "again"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(noStackTrace(status))
+        #expect(!status.stdout.isEmpty && progressCounts(status.stdout).allSatisfy { $0.done == 0 }, "\(status.stdout)")
+
+        let submit = try run.startSubmit("again", workers: 1)
+        let rebuilt = try #require(submit.finish(timeout: .seconds(180)), "submit did not finish after resubmit --all")
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(progressCounts(rebuilt.stdout).allSatisfy { $0.done <= $0.total }, "\(rebuilt.stdout)")
+        let finished = try run.run(["status", "again"])
+        let counts = progressCounts(finished.stdout)
+        #expect(!counts.isEmpty && counts.allSatisfy { $0.done == $0.total }, "\(finished.stdout)")
+        let experiment = try ExperimentStore(connection).load("again")
+        let build = try #require(try BuildStore(connection).latestBuild(experiment: experiment.id))
+        let levels = try QueueInspector(connection).levels(build: build.id)
+        #expect(levels.allSatisfy { $0.state == .succeeded && $0.succeeded == $0.total })
+        let second = try buildOutput(storage: run.storage.path, experiment: "again")
+        #expect(differences(first, second).isEmpty, "\(differences(first, second).prefix(5))")
+    }
+
+    @Test func submitAfterCleanupSaysTheBuildWasCleanedUpAndInitPlansANewOne() throws {
+        let plate = try buildPlate(seed: 19)
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("gone", manifest: plate.manifest)
+        try run.initialize("gone", ["--clip", "--batch-size", "4"])
+        #expect(try run.submit("gone", workers: 1).status == 0)
+        let cleanup = try run.run(["cleanup", "gone", "--storage", run.storage.path])
+        #expect(cleanup.status == 0, "\(cleanup.stderr)")
+
+        let submit = try run.startSubmit("gone", workers: 1)
+        let refused = try #require(submit.finish(timeout: .seconds(60)), "submit after cleanup did not exit")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("cleaned up") && refused.stderr.contains("illuminati init gone"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("done") && !refused.stdout.contains("tiles:"), "\(refused.stdout)")
+        let resubmit = try run.run(["resubmit", "gone", "--all"])
+        #expect(resubmit.status == 2)
+        #expect(resubmit.stderr.contains("cleaned up") && resubmit.stderr.contains("illuminati init gone"), "\(resubmit.stderr)")
+        let status = try run.run(["status", "gone"])
+        #expect(status.status == 0 && status.stdout.contains("cleaned up"), "\(status.stdout)")
+
+        try run.initialize("gone", ["--clip", "--batch-size", "4"])
+        let again = try run.startSubmit("gone", workers: 1)
+        let rebuilt = try #require(again.finish(timeout: .seconds(180)))
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(FileManager.default.fileExists(atPath: run.storage.path + "/gone/DAPI_c0.dzi"))
+    }
+
+    @Test func aNewExperimentNeverShowsTilesOfADeletedOneOfTheSameName() throws {
+        // The full plate has all four wells; the sparse one leaves A02 and B01 black, in the same geometry.
+        let full = try buildPlate(seed: 23, wells: ["A01", "A02", "B01", "B02"])
+        let sparse = try buildPlate(seed: 23)
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database), reference = BuildRun(database: database)
+        try run.create("same", manifest: full.manifest)
+        try run.initialize("same", ["--clip", "--batch-size", "4"])
+        #expect(try run.submit("same", workers: 1).status == 0)
+        let old = try buildOutput(storage: run.storage.path, experiment: "same")
+
+        let deleted = try run.run(["experiment", "delete", "same", "--storage", run.storage.path])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run.storage.path + "/same"), "the experiment's storage is removed")
+        try run.create("same", manifest: sparse.manifest)
+        try run.initialize("same", ["--clip", "--batch-size", "4"])
+        #expect(try run.submit("same", workers: 1).status == 0)
+        try reference.create("fresh", manifest: sparse.manifest)
+        try reference.initialize("fresh", ["--clip", "--batch-size", "4"])
+        #expect(try reference.submit("fresh", workers: 1).status == 0)
+        let expected = try buildOutput(storage: reference.storage.path, experiment: "fresh")
+        let rebuilt = try buildOutput(storage: run.storage.path, experiment: "same")
+        #expect(differences(rebuilt, expected).isEmpty, "\(differences(rebuilt, expected).prefix(5))")
+
+        // Old tiles left where a build writes (a storage that delete did not see): the build removes
+        // the ones it finds black, so none shows through.
+        try run.create("stale", manifest: sparse.manifest)
+        try run.initialize("stale", ["--clip", "--batch-size", "4"])
+        for (relative, bytes) in old where relative.hasSuffix(".jpg") {
+            let path = run.storage.path + "/stale/" + relative
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try bytes.write(to: URL(fileURLWithPath: path))
+        }
+        #expect(try run.submit("stale", workers: 1).status == 0)
+        let overwritten = try buildOutput(storage: run.storage.path, experiment: "stale")
+        #expect(differences(overwritten, expected).isEmpty, "\(differences(overwritten, expected).prefix(5))")
+    }
+
+    @Test func submitExitsRightAfterTheLastJobNotAtItsNextPoll() throws {
+        let plate = try buildPlate(seed: 29)
+        let (database, connection) = try TestDatabase.create(migrated: false)
+        let run = BuildRun(database: database)
+        try run.create("prompt", manifest: plate.manifest)
+        try run.initialize("prompt", ["--clip", "--batch-size", "4"])
+        let worker = try run.startWorker()
+        defer {
+            worker.send(SIGTERM)
+            _ = worker.finish(timeout: .seconds(20))
+        }
+        // The first poll is at the start; the next one would come 30 s later, long after this build.
+        let submit = try run.startSubmit("prompt", interval: 30)
+        let outcome = try #require(submit.finish(timeout: .seconds(180)))
+        let exited = Date().timeIntervalSince1970
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let experiment = try ExperimentStore(connection).load("prompt")
+        let build = try #require(try BuildStore(connection).latestBuild(experiment: experiment.id))
+        let lastJob = try connection.execute(
+            "SELECT extract(epoch FROM max(finished_at))::float8 AS t FROM job_history WHERE build_id = $1",
+            [build.id.sqlValue], name: "last job").one().optionalDouble("t") ?? 0
+        let delay = exited - lastJob
+        #expect(delay < 1.0, "submit exited \(delay) s after the last job finished")
+    }
+}
+
+/// Files that differ between two outputs, or exist in one only, by relative path.
+func differences(_ a: [String: Data], _ b: [String: Data]) -> [String] {
+    Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+}
+
+/// (done, total) of every "done/total jobs" and "done/total done" in progress text.
+func progressCounts(_ text: String) -> [(done: Int, total: Int)] {
+    text.split(separator: "\n").compactMap { line in
+        guard let match = line.firstMatch(of: /(\d+)\/(\d+) (jobs|done)/) else { return nil }
+        return (Int(match.1)!, Int(match.2)!)
     }
 }

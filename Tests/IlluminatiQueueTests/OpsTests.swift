@@ -78,6 +78,38 @@ import Testing
         #expect(again.count == 2 && again.allSatisfy { $0.level.level == 0 && $0.attempt == 1 })
     }
 
+    @Test func progressOfARestartedBuildCountsItsCurrentRunOnly() throws {
+        let fixture = try QueueFixture.make()
+        let store = BuildStore(fixture.db)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(2), jobs(1)])]))
+        let queue = JobQueue(fixture.db), inspector = QueueInspector(fixture.db)
+        let worker = try fixture.registerWorker()
+        func runLevel() throws {
+            _ = try queue.complete(try queue.claim(worker: worker, limit: 10).map { Completion(lease: $0.lease) })
+        }
+        for _ in 0..<2 { try runLevel() }
+        #expect(try inspector.levels(build: build).map(\.succeeded) == [2, 1])
+        for restart in 1...2 {
+            #expect(try store.restart(build) == 3)
+            var levels = try inspector.levels(build: build)
+            #expect(levels.map(\.succeeded) == [0, 0], "restart \(restart)")
+            #expect(levels.map(\.available) == [2, 0] && levels.map(\.waiting) == [0, 1])
+            try runLevel()
+            levels = try inspector.levels(build: build)
+            #expect(levels.map(\.succeeded) == [2, 0] && levels[1].available == 1)
+            try runLevel()
+            levels = try inspector.levels(build: build)
+            #expect(levels.map(\.succeeded) == levels.map(\.total), "restart \(restart)")
+            #expect(try store.info(build).state == .succeeded)
+        }
+        // Cancelled, then restarted: the cancelled run's rows count no more than the succeeded ones.
+        let second = try store.create(fixture.plan([LayerPlan(name: "b", levels: [jobs(3)])]))
+        #expect(try store.cancel(second) == 3)
+        #expect(try inspector.levels(build: second).map(\.cancelled) == [3])
+        #expect(try store.restart(second) == 3)
+        #expect(try inspector.levels(build: second).map { [$0.cancelled, $0.succeeded, $0.available] } == [[0, 0, 3]])
+    }
+
     @Test func viewsAnswerForAnOperator() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(5), jobs(1)])]))

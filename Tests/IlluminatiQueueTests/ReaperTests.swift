@@ -54,6 +54,53 @@ import Testing
         #expect(try Reaper(fixture.db).sweep().reaped.map(\.job) == [job.id])
     }
 
+    @Test func aJobWhoseWorkersKeepDyingIsDeadLetteredAfterThreeLostLeases() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])],
+                                                                   retry: RetryPolicy(maxAttempts: 10)))
+        /// A worker claims the job and dies: its heartbeats stop and the reaper takes the job back.
+        func dieHoldingTheJob() throws -> ReapedJob? {
+            let worker = try fixture.registerWorker(lease: .seconds(1))
+            #expect(try JobQueue(fixture.db).claim(worker: worker, limit: 1).count == 1)
+            try fixture.db.execute("UPDATE workers SET last_seen = now() - interval '2 seconds' WHERE id = $1",
+                                   [worker.sqlValue], name: "died")
+            return try Reaper(fixture.db).sweep().reaped.first
+        }
+        #expect(try dieHoldingTheJob()?.state == .available)
+        // A job past its deadline on a live worker did not kill it: that attempt is not counted.
+        let slow = try fixture.registerWorker(lease: .seconds(1))
+        _ = try JobQueue(fixture.db).claim(worker: slow, limit: 1)
+        try fixture.db.execute("UPDATE jobs SET deadline_at = now() - interval '2 seconds'", name: "overdue")
+        #expect(try Reaper(fixture.db).sweep().reaped.map(\.reason) == [.deadline])
+        try fixture.db.execute("UPDATE jobs SET run_at = now()", name: "skip backoff")
+        #expect(try dieHoldingTheJob()?.state == .available)
+        #expect(try dieHoldingTheJob()?.state == .failed)
+        let failure = try #require(try QueueInspector(fixture.db).failures(build: build).first)
+        #expect(failure.lastError == "a worker died while running this job (attempts 1, 3, 4)")
+        #expect(failure.attempt == 4 && failure.maxAttempts == 10)
+
+        // Retried by an operator, it gets three more lives.
+        #expect(try BuildStore(fixture.db).retryFailed(build) == 1)
+        #expect(try dieHoldingTheJob()?.state == .available)
+        #expect(try dieHoldingTheJob()?.state == .available)
+        #expect(try dieHoldingTheJob()?.state == .failed)
+        #expect(try QueueInspector(fixture.db).failures(build: build).first?.lastError
+                == "a worker died while running this job (attempts 5, 6, 7)")
+    }
+
+    @Test func anOperatorReleasingADeadWorkerCountsItsJobsLostLeases() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])],
+                                                                   retry: RetryPolicy(maxAttempts: 10)))
+        for _ in 0..<3 {
+            let worker = try fixture.registerWorker()
+            #expect(try JobQueue(fixture.db).claim(worker: worker, limit: 1).count == 1)
+            #expect(try WorkerRegistry(fixture.db).release(worker) == 1)
+        }
+        #expect(try QueueInspector(fixture.db).failures(build: build).first?.lastError
+                == "a worker died while running this job (attempts 1, 2, 3)")
+    }
+
     @Test func concurrentSweepsNeverReapTheSameJobTwice() throws {
         let fixture = try QueueFixture.make()
         try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(50)])]))

@@ -70,6 +70,41 @@ import Testing
         #expect(try fixture.int("SELECT count(*) AS n FROM job_history WHERE job_id = ANY($1) AND attempt = 2", [held]) == 4)
     }
 
+    @Test func aJobThatKillsItsWorkersIsDeadLetteredAfterThreeDeathsAndTheRestRuns() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan(
+            [LayerPlan(name: "a", levels: [[JobSpec(kind: "abort", locality: -1)] + jobs(5)])],
+            retry: RetryPolicy(maxAttempts: 10, backoff: Backoff(base: .milliseconds(2), cap: .milliseconds(20)))))
+        func killerState() throws -> String? {
+            try fixture.string("SELECT state AS v FROM jobs WHERE kind = 'abort'", [])
+        }
+        // Workers are restarted as a supervisor would, until the killer job stops killing them.
+        var deaths = 0
+        while try deaths < 6 && killerState() != "failed" {
+            let worker = try startWorker(fixture.conninfo, ["--concurrency", "1", "--batch", "1", "--lease", "1",
+                                                            "--heartbeat", "0.2", "--reap", "0.2"])
+            let settled = try fixture.eventually(timeout: .seconds(60)) {
+                if !worker.isRunning { return true }
+                return try killerState() == "failed"
+            }
+            #expect(settled)
+            if worker.isRunning {
+                worker.send(SIGTERM)
+                expectCleanExit(worker, timeout: .seconds(30))
+            } else {
+                let outcome = try #require(worker.finish(timeout: .seconds(1)))
+                #expect(outcome.status == SIGABRT, "stderr: \(outcome.stderr.suffix(2000))")
+                deaths += 1
+            }
+        }
+        #expect(deaths == 3)
+        let failure = try #require(try QueueInspector(fixture.db).failures(build: build).first)
+        #expect(failure.kind == "abort")
+        #expect(failure.lastError == "a worker died while running this job (attempts 1, 2, 3)")
+        #expect(failure.errors.map(\.kind) == ["lease_lost", "lease_lost", "lease_lost"])
+        #expect(try QueueInspector(fixture.db).history(build: build).succeeded == 5, "the other jobs ran")
+    }
+
     @Test func workersRideOutAPostgreSQLRestartAndTheBuildFinishes() throws {
         let directory = TemporaryDirectory.make(prefix: "illuminati-restart")
         var logger = Logger(label: "restart-test")

@@ -4,7 +4,8 @@
 //   --startup-timeout S --grace S --stop-when-build-finished ID --metrics-file PATH
 //   --max-sleep-ms N (caps the sleep kind, so a second worker finishes what a first one hung on)
 // Kinds: noop; sleep (payload {"ms": N}, cancellable); fail (retryable error); fail-permanent;
-// echo (returns the payload as the result); record (inserts payload.tag into test_records).
+// echo (returns the payload as the result); record (inserts payload.tag into test_records);
+// abort (kills the whole worker process, as a job that crashes its worker would).
 // Exit status: 0 after a clean stop, 2 usage, 3 database unavailable at start, 1 other errors.
 import Dispatch
 import Foundation
@@ -74,6 +75,7 @@ let handlers: [String: JobHandler] = [
     "fail": { _, _ in throw Boom() },
     "fail-permanent": { _, _ in throw PermanentJobError("this input can never work") },
     "echo": { job, _ in job.payload },
+    "abort": { _, _ in abort() },
     "record": { job, _ in
         let payload = try JSONDecoder().decode(RecordPayload.self, from: Data(job.payload.utf8))
         try recorder.record(job: job.id, attempt: job.attempt, tag: payload.tag)

@@ -9,8 +9,9 @@ struct CleanupCommand: ParsableCommand {
         commandName: "cleanup",
         abstract: "Remove this step's output of an experiment: its pyramids and its map objects.",
         discussion: """
-            Cancels a build that is still running. Map object types made by other steps and every \
-            file outside <storage>/<experiment>/ are left alone.
+            Cancels a build that is still running. The build is then over: `illuminati init` plans a new \
+            one. Map object types made by other steps and every file outside <storage>/<experiment>/ are \
+            left alone.
             """)
 
     @Argument(help: "Experiment name.") var experiment: String
@@ -22,16 +23,16 @@ struct CleanupCommand: ParsableCommand {
         try global.withDatabase { session in
             let stored = try ExperimentStore(session.connection).load(experiment)
             let builds = BuildStore(session.connection)
-            if let build = try builds.latestBuild(experiment: stored.id), [.planned, .running, .paused].contains(build.state) {
-                let jobs = try builds.cancel(build.id)
-                print("build \(build.id): cancelled (\(jobs) jobs)")
+            if let build = try builds.latestBuild(experiment: stored.id) {
+                let jobs = try builds.cleanUp(build.id)
+                if [.planned, .running, .paused].contains(build.state) { print("build \(build.id): cancelled (\(jobs) jobs)") }
             }
             let types = try MapObjectStore(session.connection).deleteOwned(experimentID: stored.id)
             let directory = BuildStorage(root: storage, experiment: experiment).experimentDirectory
             if FileManager.default.fileExists(atPath: directory) {
                 try FileManager.default.removeItem(atPath: directory)
             }
-            print("removed \(directory) and \(types) map object type(s)")
+            print("removed \(directory) and \(types) map object type(s); `illuminati init \(experiment)` plans a new build")
         }
     }
 }

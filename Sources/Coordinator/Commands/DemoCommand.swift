@@ -75,7 +75,7 @@ struct DemoCommand: ParsableCommand {
 
     private func build(_ stored: StoredExperiment, session: DatabaseSession, storage: String) throws {
         let latest = try BuildStore(session.connection).latestBuild(experiment: stored.id)
-        if latest == nil || latest?.state == .cancelled {
+        if latest == nil || latest?.state == .cancelled || latest?.cleanedUpAt != nil {
             var options = BuildOptions()
             options.illumcorr = true
             options.align = true
@@ -89,7 +89,8 @@ struct DemoCommand: ParsableCommand {
         defer { local?.stop() }
         if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage))") }
         let started = Date()
-        let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger, interval: .milliseconds(500), depth: 1)
+        let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger, interval: .milliseconds(500), depth: 1,
+                               outputs: BuildStorage(root: storage, experiment: name).experimentDirectory)
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
             let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiDatabase
 
@@ -77,15 +78,37 @@ struct ExperimentCommand: ParsableCommand {
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete an experiment's record from the database (image files are not touched).")
+            abstract: "Delete an experiment: its record, its builds and its pyramids (image files are not touched).",
+            discussion: """
+                Removes <storage>/<experiment>/, so that a new experiment of the same name starts from an \
+                empty folder. Give the same --storage as to submit.
+                """)
         @Argument(help: "Experiment name.") var name: String
+        @OptionGroup var storageOption: StorageOption
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            let storage = storageOption.location(stateDir: global.stateDir)
             try global.withDatabase { session in
                 guard try ExperimentStore(session.connection).delete(name) else { throw ExperimentStoreError.notFound(name) }
                 print("deleted experiment \(name)")
+                // After the record: its builds are gone, so no worker writes here any more.
+                let directory = BuildStorage(root: storage, experiment: name).experimentDirectory
+                guard FileManager.default.fileExists(atPath: directory) else { return }
+                do {
+                    try FileManager.default.removeItem(atPath: directory)
+                } catch {
+                    throw StorageRemovalError(directory: directory, reason: error.localizedDescription)
+                }
+                print("removed \(directory)")
             }
         }
     }
+}
+
+/// The experiment is deleted, but its folder on the storage could not be removed.
+struct StorageRemovalError: Error, CustomStringConvertible {
+    var directory: String
+    var reason: String
+    var description: String { "the experiment was deleted, but \(directory) could not be removed: \(reason)" }
 }

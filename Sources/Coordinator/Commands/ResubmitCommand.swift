@@ -22,13 +22,19 @@ struct ResubmitCommand: ParsableCommand {
             let stored = try ExperimentStore(session.connection).load(experiment)
             let builds = BuildStore(session.connection)
             guard let build = try builds.latestBuild(experiment: stored.id) else { throw BuildError.noBuild(experiment: experiment) }
+            let cleanedUp = BuildError.cleanedUp(experiment: experiment, build: build.id)
+            if build.cleanedUpAt != nil { throw cleanedUp }
             switch which {
             case .failed:
                 let count = try builds.retryFailed(build.id)
                 print("build \(build.id): \(count) failed job(s) queued again")
             case .all:
-                let count = try builds.restart(build.id)
-                print("build \(build.id): all \(count) job(s) will run again")
+                do {
+                    let count = try builds.restart(build.id)
+                    print("build \(build.id): all \(count) job(s) will run again")
+                } catch QueueError.buildCleanedUp {
+                    throw cleanedUp
+                }
             }
         }
     }

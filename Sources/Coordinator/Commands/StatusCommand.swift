@@ -20,7 +20,8 @@ struct StatusCommand: ParsableCommand {
             }
             let inspector = QueueInspector(connection)
             print("build \(build.id): \(build.state.rawValue), created \(build.createdAt.prefix(19))"
-                  + (build.finishedAt.map { ", finished \($0.prefix(19))" } ?? ""))
+                  + (build.finishedAt.map { ", finished \($0.prefix(19))" } ?? "")
+                  + (build.cleanedUpAt.map { ", cleaned up \($0.prefix(19)) (illuminati init \(experiment) plans a new build)" } ?? ""))
             for line in BuildProgressText.lines(try inspector.levels(build: build.id), depth: 2) { print(line) }
             let failures = try inspector.failures(build: build.id)
             if !failures.isEmpty {

@@ -17,7 +17,8 @@ struct SubmitCommand: ParsableCommand {
 
     @Argument(help: "Experiment name.") var experiment: String
     @Option(name: .long, help: "Start this many local worker processes for the duration.") var workers: Int = 0
-    @Option(name: [.short, .long], help: "Seconds between progress updates.") var interval: Double = 2
+    @Option(name: [.short, .long], help: "Seconds between progress updates (the end of the build is seen at once).")
+    var interval: Double = 2
     @Option(name: [.short, .long], help: "1: a line per layer; 2: also a line per level.") var depth: Int = 1
     @OptionGroup var storageOption: StorageOption
     @OptionGroup var global: GlobalOptions
@@ -35,7 +36,8 @@ struct SubmitCommand: ParsableCommand {
             try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
             defer { local?.stop() }
             let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger,
-                                   interval: .milliseconds(Int(interval * 1000)), depth: depth)
+                                   interval: .milliseconds(Int(interval * 1000)), depth: depth,
+                                   outputs: BuildStorage(root: storage, experiment: experiment).experimentDirectory)
             switch try drive.run(stored, workers: local) {
             case .succeeded(let build):
                 let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)

@@ -37,8 +37,11 @@ enum BuildProgressText {
         return lines
     }
 
+    /// Never traps: counts out of range (more done than planned, negative) fill the bar to its ends.
     static func bar(_ done: Int, _ total: Int, width: Int = 20) -> String {
-        let filled = total == 0 ? width : done * width / total
+        let width = max(width, 0)
+        let fraction = total <= 0 ? 1 : Double(min(max(done, 0), total)) / Double(total)
+        let filled = min(max(Int(fraction * Double(width)), 0), width)
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 }

@@ -15,6 +15,10 @@ struct DriveBuild {
     var logger: Logger
     var interval: Duration
     var depth: Int
+    /// The experiment's folder on the storage. Emptied when this coordinator starts a planned
+    /// build, so that nothing of an earlier build (of this experiment, or of a deleted one of the
+    /// same name) shows through the new one: black tiles are not written.
+    var outputs: String
 
     enum Outcome {
         case succeeded(build: Int64)
@@ -29,7 +33,8 @@ struct DriveBuild {
             throw BuildError.noBuild(experiment: stored.experiment.name)
         }
         let build = latest.id
-        if latest.state == .planned, try builds.start(build) {
+        if latest.cleanedUpAt != nil { throw BuildError.cleanedUp(experiment: stored.experiment.name, build: build) }
+        if latest.state == .planned, try builds.start(build, preparing: removeEarlierOutputs) {
             print("build \(build) of \(stored.experiment.name): started")
         } else {
             print("build \(build) of \(stored.experiment.name): \(latest.state.rawValue)")
@@ -37,46 +42,71 @@ struct DriveBuild {
         let view = ProgressView()
         var reportedExits = Set<pid_t>()
         var connection = self.connection
+        let notifications = BuildNotifications(build: build)
+        try notifications.listen(on: connection)
+        defer { notifications.unlisten(on: connection) }
+        // Every `interval`: reap, redraw the progress, look for dead letters and dead local
+        // workers. In between, a notification about the build wakes the loop at once, so the
+        // end of the build is seen right after its last job, not at the next tick.
+        var nextTick = ContinuousClock.now
         while true {
-            let info: BuildInfo, levels: [LevelProgress]
             do {
-                _ = try Reaper(connection).sweep()
-                info = try BuildStore(connection).info(build)
-                levels = try QueueInspector(connection).levels(build: build)
+                let tick = ContinuousClock.now >= nextTick
+                if tick {
+                    nextTick = ContinuousClock.now + interval
+                    _ = try Reaper(connection).sweep()
+                }
+                let info = try BuildStore(connection).info(build)
+                let over = info.state == .succeeded || info.state == .cancelled
+                let levels = tick || over ? try QueueInspector(connection).levels(build: build) : []
+                if tick || over { view.show(BuildProgressText.lines(levels, depth: depth)) }
+                switch info.state {
+                case .succeeded:
+                    view.finish()
+                    return .succeeded(build: build)
+                case .cancelled:
+                    view.finish()
+                    if info.cleanedUpAt != nil { throw BuildError.cleanedUp(experiment: stored.experiment.name, build: build) }
+                    return .cancelled(build: build)
+                case .planned, .running, .paused:
+                    break
+                }
+                if tick {
+                    let runnable = levels.reduce(0) { $0 + $1.available + $1.held + $1.running }
+                    let failed = levels.reduce(0) { $0 + $1.failed }
+                    if failed > 0 && runnable == 0 && info.state != .paused {
+                        view.finish()
+                        return .stuck(build: build, failures: try QueueInspector(connection).failures(build: build))
+                    }
+                    if let workers { try checkLocalWorkers(workers, reported: &reportedExits) }
+                }
+                _ = try notifications.wait(on: connection, until: nextTick)
             } catch let error as DatabaseError where error.isConnectionProblem {
                 // The build lives in the database, not here: wait for it to come back.
                 logger.warning("lost the connection to PostgreSQL; reconnecting", metadata: ["error": "\(error)"])
                 connection = try DatabaseConnection.connect(conninfo: conninfo, applicationName: "illuminati",
                                                             retry: ConnectionRetry(giveUpAfter: .seconds(300)), logger: logger)
-                continue
+                try notifications.listen(on: connection)
             }
-            view.show(BuildProgressText.lines(levels, depth: depth))
-            switch info.state {
-            case .succeeded:
-                view.finish()
-                return .succeeded(build: build)
-            case .cancelled:
-                view.finish()
-                return .cancelled(build: build)
-            case .planned, .running, .paused:
-                break
-            }
-            let runnable = levels.reduce(0) { $0 + $1.available + $1.held + $1.running }
-            let failed = levels.reduce(0) { $0 + $1.failed }
-            if failed > 0 && runnable == 0 && info.state != .paused {
-                view.finish()
-                return .stuck(build: build, failures: try QueueInspector(connection).failures(build: build))
-            }
-            if let workers {
-                for pid in workers.exited() where !reportedExits.contains(pid) {
-                    reportedExits.insert(pid)
-                    logger.warning("local worker \(pid) exited")
-                }
-                if reportedExits.count == workers.pids.count && !workers.pids.isEmpty {
-                    throw InputError("every local worker exited; see their messages above")
-                }
-            }
-            Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+        }
+    }
+
+    private func removeEarlierOutputs() throws {
+        guard FileManager.default.fileExists(atPath: outputs) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: outputs)
+        } catch {
+            throw InputError("cannot remove the earlier outputs in \(outputs) before the build starts: \(error.localizedDescription)")
+        }
+    }
+
+    private func checkLocalWorkers(_ workers: LocalWorkers, reported: inout Set<pid_t>) throws {
+        for pid in workers.exited() where !reported.contains(pid) {
+            reported.insert(pid)
+            logger.warning("local worker \(pid) exited")
+        }
+        if reported.count == workers.pids.count && !workers.pids.isEmpty {
+            throw InputError("every local worker exited; see their messages above")
         }
     }
 }

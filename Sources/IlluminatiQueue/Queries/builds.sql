@@ -43,14 +43,16 @@ SELECT pg_notify('illuminati_jobs', '');
 SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.max_attempts,
        extract(epoch FROM b.backoff_base)::float8 AS backoff_base,
        extract(epoch FROM b.backoff_cap)::float8 AS backoff_cap,
-       b.created_at::text AS created_at, b.started_at::text AS started_at, b.finished_at::text AS finished_at
+       b.created_at::text AS created_at, b.started_at::text AS started_at, b.finished_at::text AS finished_at,
+       b.cleaned_up_at::text AS cleaned_up_at
 FROM builds b WHERE b.id = $1;
 
 -- name: BuildsByExperiment :many
 SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.max_attempts,
        extract(epoch FROM b.backoff_base)::float8 AS backoff_base,
        extract(epoch FROM b.backoff_cap)::float8 AS backoff_cap,
-       b.created_at::text AS created_at, b.started_at::text AS started_at, b.finished_at::text AS finished_at
+       b.created_at::text AS created_at, b.started_at::text AS started_at, b.finished_at::text AS finished_at,
+       b.cleaned_up_at::text AS cleaned_up_at
 FROM builds b WHERE b.experiment_id = $1 ORDER BY b.id DESC;
 
 -- name: BuildPause :one
@@ -67,6 +69,9 @@ SELECT retry_failed($1, $2, $3) AS jobs;
 
 -- name: BuildRestart :one
 SELECT restart_build($1) AS jobs;
+
+-- name: BuildCleanup :one
+SELECT cleanup_build($1) AS jobs;
 
 -- name: JobCancel :one
 SELECT cancel_job($1) AS cancelled;
