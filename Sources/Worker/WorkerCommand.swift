@@ -46,8 +46,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics at http://<address>:<port>/metrics.")
     var metricsPort: Int?
 
-    @Option(name: .long, help: "Address the metrics endpoint listens on.")
-    var metricsAddress: String = "0.0.0.0"
+    // Loopback by default: metrics are for a local scraper (or a sidecar); expose them with
+    // --metrics-host 0.0.0.0. --metrics-address is the option's earlier name.
+    @Option(name: [.customLong("metrics-host"), .customLong("metrics-address")],
+            help: ArgumentHelp("Address the metrics endpoint listens on (0.0.0.0: every interface).", valueName: "address"))
+    var metricsHost: String = "127.0.0.1"
 
     @Option(name: .long, help: ArgumentHelp("Decoded-image cache per build, in MiB.", valueName: "MiB"))
     var cacheMb: Int = 128
@@ -101,7 +104,7 @@ struct WorkerCommand: AsyncParsableCommand {
                   successTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let metricsPort {
-            let server = try MetricsServer(address: metricsAddress, port: metricsPort, metrics: metrics, logger: logger)
+            let server = try MetricsServer(address: metricsHost, port: metricsPort, metrics: metrics, logger: logger)
             services.append(.init(service: server))
         }
         if idleExit != nil { services.append(.init(service: IdleWatch(limits: limits))) }
