@@ -7,34 +7,49 @@ import IlluminatiQueue
 import Logging
 
 /// Runs the jobs of builds in a worker process: reads each build's descriptor once, keeps one
-/// render context (and so one bounded image cache) per build, and maps failures onto the
-/// queue's retry rules: a bad input file is dead-lettered at once with its path, anything
-/// else (a full disk, a lost mount) is retried.
+/// render context per build and channel (all sharing one bounded image cache), and maps
+/// failures onto the queue's retry rules: a bad input file is dead-lettered at once with its
+/// path, anything else (a full disk, a lost mount) is retried.
+///
+/// A worker runs build after build, so what it keeps per build is bounded by bytes too and
+/// the least recently used goes first: render contexts (mostly correction maps, 8 MiB per
+/// corrected channel of 1024² images) by `contextCacheBytes`, descriptors (their site lists)
+/// by `descriptorCacheBytes`. An evicted build that still has jobs is read again.
 public final class BuildJobRunner: @unchecked Sendable {
     public let storageRoot: String
     let conninfo: String
     let cacheBytes: Int
     let logger: Logger
     private let lock = NSLock()
-    private var descriptors: [Int64: BuildDescriptor] = [:]
-    private var contexts: [ContextKey: RenderContext] = [:]
+    private let descriptors: ImageCache<Int64, CachedDescriptor>
+    private let contexts: ImageCache<ContextKey, RenderContext>
     private let cache: ImageCache<String, GrayImage>
+
+    public static let descriptorCacheBytes = 32 << 20
 
     /// A layer can start once its own channel's statistics exist, before other channels'
     /// do; so a context carries the correction of one channel, and all share one cache.
-    private struct ContextKey: Hashable {
+    private struct ContextKey: Hashable, Sendable {
         var build: Int64
         var channel: String
     }
+
+    /// The descriptor with the size of the JSON it came from, about what it takes decoded.
+    private struct CachedDescriptor: Sendable {
+        var descriptor: BuildDescriptor
+        var bytes: Int
+    }
     private var connection: DatabaseConnection?
 
-    public init(storageRoot: String, conninfo: String, cacheBytes: Int = 128 << 20,
+    public init(storageRoot: String, conninfo: String, cacheBytes: Int = 128 << 20, contextCacheBytes: Int = 64 << 20,
                 logger: Logger = Logger(label: "illuminati.worker.jobs")) {
         self.storageRoot = storageRoot
         self.conninfo = conninfo
         self.cacheBytes = cacheBytes
         self.logger = logger
         self.cache = ImageCache(capacityBytes: cacheBytes)
+        self.contexts = ImageCache(capacityBytes: contextCacheBytes)
+        self.descriptors = ImageCache(capacityBytes: Self.descriptorCacheBytes)
     }
 
     /// One handler per job kind, for `QueueWorker`.
@@ -102,44 +117,39 @@ public final class BuildJobRunner: @unchecked Sendable {
     }
 
     func descriptor(_ build: Int64) throws -> BuildDescriptor {
-        if let known = lock.withLock({ descriptors[build] }) { return known }
-        let params: String = try lock.withLock {
-            if connection == nil { connection = try DatabaseConnection(conninfo: conninfo) }
-            do {
-                return try BuildStore(connection!).info(build).params
-            } catch let error as DatabaseError where error.isConnectionProblem {
-                connection = nil
-                throw error
+        try descriptors.value(for: build, cost: \.bytes) {
+            let params: String = try lock.withLock {
+                if connection == nil { connection = try DatabaseConnection(conninfo: conninfo) }
+                do {
+                    return try BuildStore(connection!).info(build).params
+                } catch let error as DatabaseError where error.isConnectionProblem {
+                    connection = nil
+                    throw error
+                }
             }
-        }
-        let descriptor = try JSONPayload.decode(BuildDescriptor.self, from: params, kind: "build parameters")
-        lock.withLock { descriptors[build] = descriptor }
-        return descriptor
+            let descriptor = try JSONPayload.decode(BuildDescriptor.self, from: params, kind: "build parameters")
+            return CachedDescriptor(descriptor: descriptor, bytes: params.utf8.count)
+        }.descriptor
     }
 
     /// Built on the first pyramid job of a channel: by then its statistics exist, because
     /// the queue runs a layer only after the statistics layer it waits for.
     func renderContext(_ build: Int64, channel: String, _ descriptor: BuildDescriptor,
                        _ storage: BuildStorage) throws -> RenderContext {
-        let key = ContextKey(build: build, channel: channel)
-        if let context = lock.withLock({ contexts[key] }) { return context }
-        var corrections: [String: IlluminationCorrection] = [:]
-        if descriptor.correctedChannels.contains(channel) {
-            let path = storage.statisticsPath(channel: channel)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw StatisticsNotReady(channel: channel, path: path)
+        try contexts.value(for: ContextKey(build: build, channel: channel), cost: \.retainedBytes) {
+            var corrections: [String: IlluminationCorrection] = [:]
+            if descriptor.correctedChannels.contains(channel) {
+                let path = storage.statisticsPath(channel: channel)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw StatisticsNotReady(channel: channel, path: path)
+                }
+                let (_, statistics) = try IlluminationStatisticsFile.read(path)
+                corrections[channel] = IlluminationCorrection(statistics: statistics, bands: 1)
             }
-            let (_, statistics) = try IlluminationStatisticsFile.read(path)
-            corrections[channel] = IlluminationCorrection(statistics: statistics, bands: 1)
-        }
-        let context = try RenderContext(
-            layout: descriptor.layout, siteSize: descriptor.siteSize, bitDepth: descriptor.bitDepth,
-            layers: descriptor.layers.filter { $0.spec.channel == channel }.map(\.spec), corrections: corrections,
-            quality: descriptor.options.quality, storage: storage.pyramids, sharedCache: cache)
-        return lock.withLock {
-            if let existing = contexts[key] { return existing }
-            contexts[key] = context
-            return context
+            return try RenderContext(
+                layout: descriptor.layout, siteSize: descriptor.siteSize, bitDepth: descriptor.bitDepth,
+                layers: descriptor.layers.filter { $0.spec.channel == channel }.map(\.spec), corrections: corrections,
+                quality: descriptor.options.quality, storage: storage.pyramids, sharedCache: cache)
         }
     }
 }

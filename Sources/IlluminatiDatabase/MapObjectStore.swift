@@ -62,10 +62,11 @@ public struct MapObjectStore {
     }
 
     /// GeoJSON FeatureCollection of the outlines of `type` intersecting the box, in map
-    /// coordinates (x right, y = −row).
+    /// coordinates (x right, y = −row): the first `limit` by id, with `"truncated": true`
+    /// when the box holds more.
     public func geoJSON(experimentID: Int64, type: String,
-                        minX: Double, minY: Double, maxX: Double, maxY: Double) throws -> String {
-        try connection.run(Statements.named("MapObjectsInBox"), [experimentID, type, minX, minY, maxX, maxY])
+                        minX: Double, minY: Double, maxX: Double, maxY: Double, limit: Int = 10_000) throws -> String {
+        try connection.run(Statements.named("MapObjectsInBox"), [experimentID, type, minX, minY, maxX, maxY, limit])
             .one().string("geojson")
     }
 }

@@ -24,6 +24,8 @@ public struct IlluminationCorrection: Sendable {
     public let isIdentity: Bool
     /// Per-pixel exponent a.
     let exponent: [Float]
+    /// Memory the maps take (8 bytes a pixel; 8 MiB for 1024² images), for caches that hold corrections.
+    public var mapBytes: Int { (exponent.count + offset.count) * MemoryLayout<Float>.stride }
     /// Per-pixel offset c (log2 of the factor b).
     let offset: [Float]
 

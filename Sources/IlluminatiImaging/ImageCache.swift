@@ -1,6 +1,8 @@
 import Foundation
 
-/// A thread-safe cache of decoded images, bounded by bytes, evicting the least recently used.
+/// A thread-safe cache of decoded images (or of any values whose size is known: workers keep
+/// render contexts and build descriptors in one too), bounded by bytes, evicting the least
+/// recently used.
 ///
 /// Tiles of a job (and jobs running side by side) need the same site images; a value is
 /// loaded once even when several threads ask for it at the same moment: the first loads,

@@ -81,6 +81,12 @@ public final class RenderContext: Sendable {
         self.layers = indexed
     }
 
+    /// About what this context holds beyond the shared image cache: correction maps, window
+    /// tables and site indexes. Workers keep contexts by this cost (`BuildJobRunner`).
+    public var retainedBytes: Int {
+        corrections.values.reduce(0) { $0 + $1.mapBytes } + layers.values.reduce(0) { $0 + $1.retainedBytes }
+    }
+
     func layer(_ name: String) throws -> IndexedLayer {
         guard let layer = layers[name] else { throw PyramidError.unknownLayer(name) }
         return layer
@@ -127,6 +133,12 @@ struct IndexedLayer: Sendable {
             }
         }
         self.buckets = buckets
+    }
+
+    /// The window table and the index; the sites themselves belong to the spec, shared with the build's descriptor.
+    var retainedBytes: Int {
+        table.count * MemoryLayout<UInt16>.stride
+            + buckets.values.reduce(0) { $0 + $1.count * MemoryLayout<Int>.stride + MemoryLayout<Bucket>.stride + 32 }
     }
 
     /// Sites whose image touches `rect` (base-level pixels), in drawing order.

@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiCore
 import IlluminatiDatabase
 import IlluminatiPyramid
+import Logging
 
 /// A channel layer as the server sees it: its database row and, once built, its pyramid.
 struct ServedLayer: Sendable {
@@ -54,71 +55,140 @@ struct ServedExperiment: Sendable {
 }
 
 /// Experiments by id and name, read from the database and the layers' descriptors on first use
-/// and again after `lifetime`, so new builds show up without a restart.
+/// and again once `lifetime` has passed, so new builds show up without a restart.
+///
+/// An expired entry is still answered at once while a background task reads it again: tiles
+/// are files, and the last good catalog is enough to find them, so they keep coming while the
+/// database is away. A failed refresh is retried, after a growing pause (up to
+/// `maximumRetryDelay`), by the next request that finds the entry expired.
 final class Catalog: @unchecked Sendable {
-    private let database: DatabaseAccess
+    static let firstRetryDelay = 0.25
+    static let maximumRetryDelay = 5.0
+
+    private let database: DatabasePool
     private let storageRoot: String
     private let lifetime: Double
+    private let logger: Logger
     private let lock = NSLock()
-    private var experiments: [Int64: (loaded: Double, value: ServedExperiment)] = [:]
-    private var summaries: (loaded: Double, value: [ExperimentSummary])?
+    private var summaries: Entry<[ExperimentSummary]>?
+    private var experiments: [Int64: Entry<ServedExperiment>] = [:]
+    private var refreshes: [Key: Refresh] = [:]
 
-    init(database: DatabaseAccess, storageRoot: String, lifetime: Double) {
+    private struct Entry<Value> {
+        var loaded: Double
+        var value: Value
+    }
+
+    private enum Key: Hashable {
+        case list
+        case experiment(Int64)
+    }
+
+    /// A background read of one entry: running, or failed and waiting for `notBefore`.
+    private struct Refresh {
+        var running: Bool
+        var notBefore: Double
+        var delay: Double
+    }
+
+    init(database: DatabasePool, storageRoot: String, lifetime: Double, logger: Logger) {
         self.database = database
         self.storageRoot = storageRoot
         self.lifetime = lifetime
+        self.logger = logger
     }
 
     private static func now() -> Double { Date().timeIntervalSinceReferenceDate }
 
-    func list() throws -> [ExperimentSummary] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let summaries, Self.now() - summaries.loaded < lifetime { return summaries.value }
-        let value = try database.with { try ExperimentStore($0).list() }
-        summaries = (Self.now(), value)
-        return value
+    func list() async throws -> [ExperimentSummary] {
+        if let cached = lock.withLock({ summaries }) {
+            if Self.now() - cached.loaded >= lifetime { refreshInBackground(.list) }
+            return cached.value
+        }
+        return try await loadList()
     }
 
     /// The experiment with this decimal id or name, or nil when there is none.
-    func experiment(_ text: Substring) throws -> ServedExperiment? {
-        let all = try list()
-        let summary: ExperimentSummary?
-        if let id = PathParameter.number(text) {
-            summary = all.first { $0.id == Int64(id) }
-        } else if let name = PathParameter.name(text) {
-            summary = all.first { $0.name == name }
-        } else {
-            return nil
+    func experiment(_ text: Substring) async throws -> ServedExperiment? {
+        let id = PathParameter.number(text).map(Int64.init)
+        let name = id == nil ? PathParameter.name(text) : nil
+        guard id != nil || name != nil else { return nil }
+        func find(_ all: [ExperimentSummary]) -> ExperimentSummary? {
+            if let id { return all.first { $0.id == id } }
+            return all.first { $0.name == name }
         }
-        guard let summary else {
-            // An experiment created since the list was read: read the list again, once.
-            lock.lock()
-            let stale = summaries.map { Self.now() - $0.loaded > 1 } ?? true
-            if stale { summaries = nil }
-            lock.unlock()
-            guard stale else { return nil }
-            let fresh = try list()
-            let again = PathParameter.number(text).flatMap { id in fresh.first { $0.id == Int64(id) } }
-                ?? PathParameter.name(text).flatMap { name in fresh.first { $0.name == name } }
-            return try again.map { try experiment(summary: $0) }
+        if let summary = find(try await list()) { return try await experiment(summary: summary) }
+        // An experiment created since the list was read: read the list again now, at most once
+        // a second, and not while the database is known to be away.
+        let stale = lock.withLock {
+            (summaries.map { Self.now() - $0.loaded > 1 } ?? true) && (refreshes[.list]?.notBefore ?? 0) <= Self.now()
         }
-        return try experiment(summary: summary)
+        guard stale, let summary = find(try await loadList()) else { return nil }
+        return try await experiment(summary: summary)
     }
 
-    private func experiment(summary: ExperimentSummary) throws -> ServedExperiment {
-        lock.lock()
-        if let cached = experiments[summary.id], Self.now() - cached.loaded < lifetime {
-            lock.unlock()
+    private func experiment(summary: ExperimentSummary) async throws -> ServedExperiment {
+        if let cached = lock.withLock({ experiments[summary.id] }) {
+            if Self.now() - cached.loaded >= lifetime { refreshInBackground(.experiment(summary.id)) }
             return cached.value
         }
-        lock.unlock()
-        let stored = try database.with { try ExperimentStore($0).load(summary.name) }
-        let served = Self.serve(stored, storageRoot: storageRoot)
-        lock.lock()
-        experiments[summary.id] = (Self.now(), served)
-        lock.unlock()
+        return try await loadExperiment(summary.id)
+    }
+
+    private func loadList() async throws -> [ExperimentSummary] {
+        let value = try await database.with { try ExperimentStore($0).list() }
+        lock.withLock { summaries = Entry(loaded: Self.now(), value: value) }
+        return value
+    }
+
+    /// Reads by id, so a renamed experiment keeps its entry.
+    private func loadExperiment(_ id: Int64) async throws -> ServedExperiment {
+        let storageRoot = storageRoot
+        let served = try await database.with { connection in
+            let store = ExperimentStore(connection)
+            guard let summary = try store.list().first(where: { $0.id == id }) else { return nil as ServedExperiment? }
+            return Self.serve(try store.load(summary.name), storageRoot: storageRoot)
+        }
+        guard let served else { throw RouteError.notFound("no experiment \(id)") }
+        lock.withLock { experiments[id] = Entry(loaded: Self.now(), value: served) }
         return served
+    }
+
+    private func refreshInBackground(_ key: Key) {
+        let start: Bool = lock.withLock {
+            let now = Self.now()
+            var refresh = refreshes[key] ?? Refresh(running: false, notBefore: 0, delay: 0)
+            guard !refresh.running, refresh.notBefore <= now else { return false }
+            refresh.running = true
+            refreshes[key] = refresh
+            return true
+        }
+        guard start else { return }
+        Task {
+            do {
+                switch key {
+                case .list: _ = try await loadList()
+                case .experiment(let id): _ = try await loadExperiment(id)
+                }
+                lock.withLock { refreshes[key] = nil }
+            } catch let error as RouteError where error.status == .notFound {
+                // Deleted meanwhile: forget it rather than serve it forever.
+                lock.withLock {
+                    refreshes[key] = nil
+                    if case .experiment(let id) = key { experiments[id] = nil }
+                }
+            } catch {
+                let delay = lock.withLock {
+                    var refresh = refreshes[key] ?? Refresh(running: false, notBefore: 0, delay: 0)
+                    refresh.delay = min(Self.maximumRetryDelay, max(Self.firstRetryDelay, refresh.delay * 2))
+                    refresh.notBefore = Self.now() + refresh.delay
+                    refresh.running = false
+                    refreshes[key] = refresh
+                    return refresh.delay
+                }
+                logger.warning("catalog refresh failed, serving the last good catalog; retrying in \(delay) s: \(error)")
+            }
+        }
     }
 
     static func serve(_ stored: StoredExperiment, storageRoot: String) -> ServedExperiment {

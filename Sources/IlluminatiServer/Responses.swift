@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// How every response is built: tiles with validators and long caching, JSON compressed when
@@ -59,17 +60,28 @@ enum Responses {
         }
     }
 
-    static func error(_ status: HTTPResponse.Status, _ message: String, request: Request) -> Response {
+    /// `requestID`, when given, is in the body and in `X-Request-Id`: the key to the details in
+    /// the server's log, which the answer itself never carries.
+    static func error(_ status: HTTPResponse.Status, _ message: String, request: Request, requestID: String? = nil) -> Response {
         struct Body: Encodable { var error: Detail }
-        struct Detail: Encodable { var status: Int; var message: String }
-        let bytes = (try? encoder(keys: .useDefaultKeys).encode(Body(error: Detail(status: status.code, message: message)))).map { [UInt8]($0) }
+        struct Detail: Encodable {
+            var status: Int
+            var message: String
+            var requestID: String?
+            enum CodingKeys: String, CodingKey { case status, message, requestID = "request_id" }
+        }
+        let detail = Detail(status: status.code, message: message, requestID: requestID)
+        let bytes = (try? encoder(keys: .useDefaultKeys).encode(Body(error: detail))).map { [UInt8]($0) }
             ?? Array("{\"error\":{}}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[.contentLength] = String(bytes.count)
+        if let requestID { headers[Self.requestIDField] = requestID }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+
+    static let requestIDField = HTTPField.Name("X-Request-Id")!
 
     static func bytes(_ bytes: [UInt8], contentType: String, etag: String?, request: Request,
                       cacheControl: String = "public, max-age=3600") -> Response {

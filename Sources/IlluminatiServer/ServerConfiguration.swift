@@ -7,8 +7,15 @@ public struct ServerConfiguration: Sendable {
     public var storageRoot: String
     /// libpq connection string of the experiment database ("" = libpq's environment).
     public var conninfo: String
-    /// How long experiment metadata is reused before it is read again.
+    /// How long experiment metadata is reused before it is read again (in the background:
+    /// requests get the last good catalog meanwhile, also while the database is away).
     public var catalogLifetimeSeconds: Double
+    /// PostgreSQL's `statement_timeout` for every statement the server runs.
+    public var statementTimeoutSeconds: Double = 5
+    /// Connections (and threads) for metadata and map-object requests; tiles need none.
+    public var databaseConnections = 4
+    /// Most map objects one answer holds; `limit` may ask for fewer.
+    public var mapObjectLimit = 10_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
                 catalogLifetimeSeconds: Double = 10) {

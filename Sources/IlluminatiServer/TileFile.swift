@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 /// A stored file read whole, with an entity tag from its identity (device, inode, size,
 /// modification time), so a rewritten tile gets a new tag without hashing every response.
@@ -9,6 +10,12 @@ struct TileFile: Sendable {
     /// Largest file served: far above any 256² JPEG, small enough that a wrong path cannot
     /// make the server read a huge file into memory.
     static let maximumSize = 16 << 20
+
+    /// `load` on NIO's pool for blocking work: a read can block on a cold page cache or a
+    /// network mount, and must not stall the threads that serve other requests.
+    static func fetch(_ path: String) async throws -> TileFile? {
+        try await NIOThreadPool.singleton.runIfActive { load(path) }
+    }
 
     /// Nil when the file does not exist (or is not a regular file).
     static func load(_ path: String) -> TileFile? {

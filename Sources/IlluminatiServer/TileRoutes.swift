@@ -15,32 +15,32 @@ struct TileRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/api/experiments/:experiment/channel_layers/:layer/tiles") { request, context in
-            try tissueMAPSTile(request, context)
+            try await tissueMAPSTile(request, context)
         }
         router.get("/dzi/:experiment/{layer}.dzi") { request, context in
-            try deepZoomDescriptor(request, context)
+            try await deepZoomDescriptor(request, context)
         }
         router.get("/dzi/:experiment/{layer}_files/:level/{tile}.jpg") { request, context in
-            try deepZoomTile(request, context)
+            try await deepZoomTile(request, context)
         }
         router.get("/xyz/:experiment/:layer/tiles.json") { request, context in
-            try tileJSON(request, context)
+            try await tileJSON(request, context)
         }
         router.get("/xyz/:experiment/:layer/:z/:x/{y}.jpg") { request, context in
-            try xyzTile(request, context)
+            try await xyzTile(request, context)
         }
         router.get("/iiif/:experiment/:layer/info.json") { request, context in
-            try iiifInfo(request, context)
+            try await iiifInfo(request, context)
         }
         router.get("/iiif/:experiment/:layer/:region/:size/:rotation/{quality}.jpg") { request, context in
-            try iiifTile(request, context)
+            try await iiifTile(request, context)
         }
     }
 
     // MARK: TissueMAPS
 
-    private func tissueMAPSTile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, _) = try builtLayer(context)
+    private func tissueMAPSTile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (_, layer, _) = try await builtLayer(context)
         let query = request.uri.queryParameters
         func coordinate(_ name: String) throws -> Int {
             guard let text = query[name[...]] else { throw RouteError.badRequest("missing query parameter \(name)") }
@@ -51,8 +51,8 @@ struct TileRoutes: Sendable {
         }
         let x = try coordinate("x"), y = try coordinate("y"), z = try coordinate("z")
         guard let address = try layer.pyramidLayout().deepZoomTile(z: z, x: x, y: y),
-              let file = TileFile.load(layer.storage.tilePath(layer: layer.name, address)) else {
-            return try blankTile(layer, request)
+              let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+            return try await blankTile(layer, request)
         }
         served.increment()
         return Responses.tile(file, request: request)
@@ -67,17 +67,17 @@ struct TileRoutes: Sendable {
 
     // MARK: DeepZoom
 
-    private func deepZoomDescriptor(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, _) = try builtLayer(context)
-        guard let file = TileFile.load(layer.storage.dziPath(layer: layer.name)) else {
+    private func deepZoomDescriptor(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (_, layer, _) = try await builtLayer(context)
+        guard let file = try await TileFile.fetch(layer.storage.dziPath(layer: layer.name)) else {
             throw RouteError.notFound("layer \(layer.name) has no DeepZoom descriptor")
         }
         return Responses.bytes(file.bytes, contentType: "application/xml; charset=utf-8", etag: file.etag, request: request,
                                cacheControl: "no-cache")
     }
 
-    private func deepZoomTile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, descriptor) = try builtLayer(context)
+    private func deepZoomTile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (_, layer, descriptor) = try await builtLayer(context)
         let parts = (context.parameters.get("tile") ?? "").split(separator: "_", omittingEmptySubsequences: false)
         guard let level = PathParameter.number(context.parameters.get("level")?[...]), parts.count == 2,
               let column = PathParameter.number(parts[0]), let row = PathParameter.number(parts[1]) else {
@@ -89,8 +89,8 @@ struct TileRoutes: Sendable {
             throw RouteError.notFound("no tile \(level)/\(column)_\(row) in layer \(layer.name)")
         }
         let address = TileAddress(level: level, row: row, column: column)
-        guard let file = TileFile.load(layer.storage.tilePath(layer: layer.name, address)) else {
-            return try blankTile(layer, request)
+        guard let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+            return try await blankTile(layer, request)
         }
         served.increment()
         return Responses.tile(file, request: request)
@@ -105,8 +105,8 @@ struct TileRoutes: Sendable {
         return min(zoom, geometry.maxLevel)
     }
 
-    private func xyzTile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, descriptor) = try builtLayer(context)
+    private func xyzTile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (_, layer, descriptor) = try await builtLayer(context)
         guard let z = PathParameter.number(context.parameters.get("z")?[...]),
               let x = PathParameter.number(context.parameters.get("x")?[...]),
               let y = PathParameter.number(context.parameters.get("y")?[...]) else {
@@ -119,9 +119,9 @@ struct TileRoutes: Sendable {
         }
         let level = geometry.maxLevel - (maxZoom - z)
         guard let grid = geometry.levels.first(where: { $0.level == level }), x < grid.columns, y < grid.rows,
-              let file = TileFile.load(layer.storage.tilePath(layer: layer.name, TileAddress(level: level, row: y, column: x)))
+              let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, TileAddress(level: level, row: y, column: x)))
         else {
-            return try blankTile(layer, request)
+            return try await blankTile(layer, request)
         }
         served.increment()
         let rect = try layer.pyramidLayout().pixelRect(of: TileAddress(level: level, row: y, column: x))
@@ -147,8 +147,8 @@ struct TileRoutes: Sendable {
         return TileFile(bytes: bytes, etag: String(file.etag.dropLast()) + "-padded\"")
     }
 
-    private func tileJSON(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (experiment, layer, descriptor) = try builtLayer(context)
+    private func tileJSON(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (experiment, layer, descriptor) = try await builtLayer(context)
         struct TileJSON: Encodable {
             var tilejson = "3.0.0"
             var name: String
@@ -173,8 +173,8 @@ struct TileRoutes: Sendable {
 
     // MARK: IIIF Image API 3.0, level 0
 
-    private func iiifInfo(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (experiment, layer, descriptor) = try builtLayer(context)
+    private func iiifInfo(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (experiment, layer, descriptor) = try await builtLayer(context)
         let geometry = descriptor.geometry
         struct Tiles: Encodable { var width: Int; var height: Int; var scaleFactors: [Int] }
         struct Size: Encodable { var width: Int; var height: Int }
@@ -203,8 +203,8 @@ struct TileRoutes: Sendable {
                               contentType: "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"")
     }
 
-    private func iiifTile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
-        let (_, layer, descriptor) = try builtLayer(context)
+    private func iiifTile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (_, layer, descriptor) = try await builtLayer(context)
         guard context.parameters.get("rotation") == "0", context.parameters.get("quality") == "default",
               let region = context.parameters.get("region"), let size = context.parameters.get("size") else {
             throw RouteError.badRequest("level 0 serves rotation 0 and quality default only")
@@ -212,8 +212,8 @@ struct TileRoutes: Sendable {
         guard let address = IIIFTile.address(region: region, size: size, geometry: descriptor.geometry) else {
             throw RouteError.notFound("\(region.prefix(64))/\(size.prefix(32)) is not one of the tiles info.json lists")
         }
-        guard let file = TileFile.load(layer.storage.tilePath(layer: layer.name, address)) else {
-            return try blankTile(layer, request)
+        guard let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+            return try await blankTile(layer, request)
         }
         served.increment()
         return Responses.tile(file, request: request)
@@ -221,9 +221,9 @@ struct TileRoutes: Sendable {
 
     // MARK: Shared
 
-    private func builtLayer(_ context: BasicRequestContext) throws -> (ServedExperiment, ServedLayer, LayerDescriptor) {
+    private func builtLayer(_ context: BasicRequestContext) async throws -> (ServedExperiment, ServedLayer, LayerDescriptor) {
         let experimentText = context.parameters.get("experiment") ?? ""
-        guard let experiment = try catalog.experiment(experimentText[...]) else {
+        guard let experiment = try await catalog.experiment(experimentText[...]) else {
             throw RouteError.notFound("no experiment \(experimentText.prefix(64))")
         }
         let layerText = context.parameters.get("layer") ?? ""
@@ -236,8 +236,8 @@ struct TileRoutes: Sendable {
         return (experiment, layer, descriptor)
     }
 
-    private func blankTile(_ layer: ServedLayer, _ request: Request) throws -> Response {
-        guard let file = TileFile.load(layer.storage.blankTilePath(layer: layer.name)) else {
+    private func blankTile(_ layer: ServedLayer, _ request: Request) async throws -> Response {
+        guard let file = try await TileFile.fetch(layer.storage.blankTilePath(layer: layer.name)) else {
             throw RouteError(status: .internalServerError, message: "layer \(layer.name) has no blank tile")
         }
         blank.increment()

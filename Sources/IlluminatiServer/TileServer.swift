@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import IlluminatiDatabase
 import IlluminatiMetrics
 import Logging
 import NIOCore
@@ -17,16 +18,15 @@ public struct TileServer: Sendable {
     /// swift-metrics allows one backend per process; every server in the process shares it.
     static let metrics: PrometheusExport = PrometheusExport.bootstrap()
 
-    func router() -> Router<BasicRequestContext> {
+    func router(database: DatabasePool) -> Router<BasicRequestContext> {
         let metrics = Self.metrics
-        let database = DatabaseAccess(conninfo: configuration.conninfo)
         let catalog = Catalog(database: database, storageRoot: configuration.storageRoot,
-                              lifetime: configuration.catalogLifetimeSeconds)
+                              lifetime: configuration.catalogLifetimeSeconds, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         TileRoutes(catalog: catalog).add(to: router)
-        ExperimentRoutes(catalog: catalog, database: database).add(to: router)
+        ExperimentRoutes(catalog: catalog, database: database, mapObjectLimit: configuration.mapObjectLimit).add(to: router)
         ViewerFiles().add(to: router)
         router.get("/metrics") { request, _ in
             Responses.bytes(Array(metrics.text().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8", etag: nil,
@@ -35,8 +35,9 @@ public struct TileServer: Sendable {
         return router
     }
 
-    private func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
-        Application(router: router(),
+    private func application(database: DatabasePool,
+                             onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        Application(router: router(database: database),
                     configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                             serverName: "illuminati"),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
@@ -47,11 +48,19 @@ public struct TileServer: Sendable {
     /// caller's business: the command line exits on SIGINT/SIGTERM after releasing its database.
     public func start() async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = application { port in continuation.yield(port); continuation.finish() }
+        let database = DatabasePool(conninfo: configuration.conninfo, connections: configuration.databaseConnections,
+                                    statementTimeoutSeconds: configuration.statementTimeoutSeconds)
+        let app = application(database: database) { port in continuation.yield(port); continuation.finish() }
         let task = Task {
             // A server that cannot bind throws before it runs: end the stream so start() hears of it.
             defer { continuation.finish() }
-            try await app.run()
+            do {
+                try await app.run()
+            } catch {
+                await database.shutdown()
+                throw error
+            }
+            await database.shutdown()
         }
         for await port in ports { return RunningServer(port: port, task: task) }
         task.cancel()
@@ -86,8 +95,10 @@ public struct ServerError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A route's `RouteError` becomes its JSON error; database and other unexpected errors become a
-/// JSON 500 instead of Hummingbird's plain text, and are logged.
+/// A route's `RouteError` becomes its JSON error. Anything else is logged with a request id
+/// and answered with a generic message naming that id: database errors carry libpq's text
+/// (socket paths, host, user and database names), which is for the log, not for clients. A
+/// database that is away or too slow (`statement_timeout`) is a 503, the rest a 500.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
@@ -99,8 +110,23 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             return Responses.error(error.status, error.body ?? error.status.reasonPhrase, request: request)
         } catch {
-            context.logger.error("\(request.method) \(request.uri.path): \(error)")
-            return Responses.error(.internalServerError, "\(error)", request: request)
+            let id = Self.requestID()
+            context.logger.error("request \(id): \(request.method) \(request.uri.path): \(error)")
+            if let error = error as? DatabaseError, error.isConnectionProblem || error.sqlState == Self.queryCanceled {
+                return Responses.error(.serviceUnavailable,
+                                       "the experiment database is unavailable or too slow; try again later (request \(id))",
+                                       request: request, requestID: id)
+            }
+            return Responses.error(.internalServerError, "internal error (request \(id))", request: request, requestID: id)
         }
+    }
+
+    /// SQLSTATE of a statement cancelled by `statement_timeout`.
+    static let queryCanceled = "57014"
+
+    /// 16 hex digits: unique enough to find one request in a log.
+    static func requestID() -> String {
+        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -8,11 +8,20 @@ import Glibc
 #endif
 
 /// `GET /metrics` in Prometheus' text format on a plain socket: a worker needs no web
-/// framework for one scrape every few seconds.
+/// framework for one scrape every few seconds. Each client is answered on a thread of its
+/// own, so a client that connects and sends nothing delays nobody else; at most
+/// `maximumClients` are served at once, further ones are closed at once.
 final class MetricsServer: Service, @unchecked Sendable {
+    /// Far above what scrapers need; bounds the threads an abusive client can cost.
+    static let maximumClients = 32
+    /// A client that has not sent its request by then is dropped.
+    static let readTimeoutSeconds = 2
+
     private let socketFD: Int32
     private let metrics: PrometheusExport
     private let logger: Logger
+    private let lock = NSLock()
+    private var clients = 0
 
     init(address: String, port: Int, metrics: PrometheusExport, logger: Logger) throws {
         self.metrics = metrics
@@ -31,7 +40,7 @@ final class MetricsServer: Service, @unchecked Sendable {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        guard bound == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
             throw WorkerExit(message: "metrics: cannot listen on \(address):\(port): \(reason)", code: 1)
@@ -56,22 +65,34 @@ final class MetricsServer: Service, @unchecked Sendable {
         while true {
             let client = accept(socketFD, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
+                    if errno != EINTR && errno != ECONNABORTED { usleep(50_000) }
+                    continue
+                }
                 return
             }
-            respond(client)
-            close(client)
+            let admitted = lock.withLock {
+                guard clients < Self.maximumClients else { return false }
+                clients += 1
+                return true
+            }
+            guard admitted else {
+                close(client)
+                continue
+            }
+            Thread.detachNewThread { [self] in
+                respond(client)
+                close(client)
+                lock.withLock { clients -= 1 }
+            }
         }
     }
 
     private func respond(_ client: Int32) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = read(client, &buffer, buffer.count)
-        guard count > 0 else { return }
-        let request = String(decoding: buffer[0..<count], as: UTF8.self)
-        let line = request.prefix { $0 != "\r" && $0 != "\n" }
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let line = requestLine(client) else { return }
         let (status, body, type): (String, String, String)
         if line.hasPrefix("GET /metrics ") || line.hasPrefix("GET /metrics?") {
             (status, body, type) = ("200 OK", metrics.text(), "text/plain; version=0.0.4; charset=utf-8")
@@ -84,8 +105,28 @@ final class MetricsServer: Service, @unchecked Sendable {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             sent += n
         }
+    }
+
+    /// The request's first line, once the whole head has arrived (it may come in pieces;
+    /// closing before reading it all could reset the connection under the answer).
+    private func requestLine(_ client: Int32) -> String? {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let headEnd: [UInt8] = [13, 10, 13, 10]
+        while received.count < 16_384 {
+            let count = read(client, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            received += buffer[0..<count]
+            guard received.count >= 4,
+                  (0...(received.count - 4)).contains(where: { received[$0..<($0 + 4)].elementsEqual(headEnd) }) else { continue }
+            let line = received.prefix { $0 != 13 && $0 != 10 }
+            return String(decoding: line, as: UTF8.self)
+        }
+        return nil
     }
 }

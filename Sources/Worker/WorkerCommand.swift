@@ -46,11 +46,18 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics at http://<address>:<port>/metrics.")
     var metricsPort: Int?
 
-    @Option(name: .long, help: "Address the metrics endpoint listens on.")
-    var metricsAddress: String = "0.0.0.0"
+    // Loopback by default: metrics are for a local scraper (or a sidecar); expose them with
+    // --metrics-host 0.0.0.0. --metrics-address is the option's earlier name.
+    @Option(name: [.customLong("metrics-host"), .customLong("metrics-address")],
+            help: ArgumentHelp("Address the metrics endpoint listens on (0.0.0.0: every interface).", valueName: "address"))
+    var metricsHost: String = "127.0.0.1"
 
-    @Option(name: .long, help: ArgumentHelp("Decoded-image cache per build, in MiB.", valueName: "MiB"))
+    @Option(name: .long, help: ArgumentHelp("Decoded-image cache, shared by all builds, in MiB.", valueName: "MiB"))
     var cacheMb: Int = 128
+
+    @Option(name: .long, help: ArgumentHelp("Render contexts (illumination correction maps) kept across builds, in MiB.",
+                                            valueName: "MiB"))
+    var contextCacheMb: Int = 64
 
     @Option(name: .long, help: ArgumentHelp("Seconds to keep trying when PostgreSQL is down at start.", valueName: "s"))
     var connectTimeout: Double = 60
@@ -63,6 +70,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard cacheMb >= 0, contextCacheMb >= 0 else { throw ValidationError("cache sizes must not be negative") }
         guard lease >= 2 else { throw ValidationError("--lease must be at least 2 seconds") }
         if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if let idleExit, idleExit <= 0 { throw ValidationError("--idle-exit must be positive") }
@@ -91,7 +99,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let startupRetry = ConnectionRetry(giveUpAfter: .milliseconds(Int(connectTimeout * 1000)))
         try WorkerDatabase.checkSchema(conninfo, retry: startupRetry)
 
-        let runner = BuildJobRunner(storageRoot: storageRoot, conninfo: conninfo, cacheBytes: cacheMb << 20, logger: logger)
+        let runner = BuildJobRunner(storageRoot: storageRoot, conninfo: conninfo, cacheBytes: cacheMb << 20,
+                                    contextCacheBytes: contextCacheMb << 20, logger: logger)
         let limits = JobLimits(maxJobs: maxJobs, idleExit: idleExit.map { Duration.milliseconds(Int($0 * 1000)) })
         var configuration = QueueWorkerConfiguration(conninfo: conninfo, concurrency: concurrency, batchSize: 1,
                                                      lease: .seconds(lease),
@@ -111,7 +120,7 @@ struct WorkerCommand: AsyncParsableCommand {
                   successTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let metricsPort {
-            let server = try MetricsServer(address: metricsAddress, port: metricsPort, metrics: metrics, logger: logger)
+            let server = try MetricsServer(address: metricsHost, port: metricsPort, metrics: metrics, logger: logger)
             services.append(.init(service: server))
         }
         if idleExit != nil { services.append(.init(service: IdleWatch(limits: limits))) }

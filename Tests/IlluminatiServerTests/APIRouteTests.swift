@@ -89,6 +89,26 @@ import Testing
         }
     }
 
+    @Test func mapObjectAnswersAreCappedAndSayWhenTruncated() async throws {
+        let f = try await fixture()
+        let base = "/api/experiments/\(f.experimentID)/mapobjects/Sites"
+        let all = try await f.get(base).json()
+        let sites = try #require(all["features"] as? [[String: Any]])
+        #expect(sites.count == f.wells * 4)
+        #expect(all["truncated"] as? Bool == false)
+        let capped = try await f.get("\(base)?limit=5").json()
+        let first = try #require(capped["features"] as? [[String: Any]])
+        #expect(first.count == 5)
+        #expect(capped["truncated"] as? Bool == true)
+        #expect(first.compactMap { $0["id"] as? Int } == sites.prefix(5).compactMap { $0["id"] as? Int }, "the first by id")
+        let exact = try await f.get("\(base)?limit=\(sites.count)").json()
+        #expect((exact["features"] as? [Any])?.count == sites.count)
+        #expect(exact["truncated"] as? Bool == false)
+        for bad in ["0", "-1", "abc", "10001", "99999999999"] {
+            #expect(try await f.get("\(base)?limit=\(bad)").status == 400, "limit=\(bad)")
+        }
+    }
+
     @Test func pathTraversalAndInjectionNeverReachFiles() async throws {
         let f = try await fixture()
         let layer = f.layers[0]

@@ -14,6 +14,8 @@ struct ServerFixture: Sendable {
     let storage: String
     let experimentID: Int64
     let experimentName: String
+    /// What the fixture registered, so a test can register it again in a database of its own.
+    let experiment: Experiment
     let layers: [String]
     let layerIDs: [String: Int64]
     let layout: PlateLayout
@@ -81,7 +83,7 @@ struct ServerFixture: Sendable {
         let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,
                                                                    conninfo: conninfo))
         let running = try await server.start()
-        return ServerFixture(storage: storage, experimentID: id, experimentName: experiment.name,
+        return ServerFixture(storage: storage, experimentID: id, experimentName: experiment.name, experiment: experiment,
                              layers: experiment.layers.map(\.name),
                              layerIDs: Dictionary(uniqueKeysWithValues: stored.layers.map { ($0.layer.name, $0.id) }),
                              layout: layout, conninfo: conninfo, port: running.port,

@@ -30,19 +30,29 @@ GROUP BY t.id, t.name, t.created_by
 ORDER BY t.name;
 
 -- The outlines of one type that intersect the box [$3, $5] × [$4, $6] (x min, y min,
--- x max, y max in map coordinates), as a GeoJSON FeatureCollection.
+-- x max, y max in map coordinates), as a GeoJSON FeatureCollection of at most $7 features
+-- (the first by id), with "truncated": true when there are more.
 -- name: MapObjectsInBox :one
+WITH hits AS (
+    SELECT o.id, o.name, o.plate, o.well, o.site_y, o.site_x, o.outline, t.name AS type
+    FROM mapobjects o
+    JOIN mapobject_types t ON t.id = o.mapobject_type_id
+    WHERE t.experiment_id = $1 AND t.name = $2
+      AND o.outline && ST_MakeEnvelope($3, $4, $5, $6, 0)
+    ORDER BY o.id
+    LIMIT $7::integer + 1
+)
 SELECT json_build_object(
     'type', 'FeatureCollection',
-    'features', coalesce(json_agg(json_build_object(
-        'type', 'Feature',
-        'id', o.id,
-        'geometry', ST_AsGeoJSON(o.outline)::json,
-        'properties', json_build_object('type', t.name, 'name', o.name, 'plate', o.plate,
-                                        'well', o.well, 'site_y', o.site_y, 'site_x', o.site_x)
-    ) ORDER BY o.id), '[]'::json)
-)::text AS geojson
-FROM mapobjects o
-JOIN mapobject_types t ON t.id = o.mapobject_type_id
-WHERE t.experiment_id = $1 AND t.name = $2
-  AND o.outline && ST_MakeEnvelope($3, $4, $5, $6, 0);
+    'features', coalesce((
+        SELECT json_agg(json_build_object(
+            'type', 'Feature',
+            'id', h.id,
+            'geometry', ST_AsGeoJSON(h.outline)::json,
+            'properties', json_build_object('type', h.type, 'name', h.name, 'plate', h.plate,
+                                            'well', h.well, 'site_y', h.site_y, 'site_x', h.site_x)
+        ) ORDER BY h.id)
+        FROM (SELECT * FROM hits ORDER BY id LIMIT $7::integer) h
+    ), '[]'::json),
+    'truncated', (SELECT count(*) FROM hits) > $7::integer
+)::text AS geojson;
