@@ -27,7 +27,7 @@ import Testing
 
         // Clients that connect and send nothing (a port scan, a stuck scraper) must not make
         // the next scrape wait for their read timeouts.
-        let idle = try (0..<5).map { _ in try openConnection(port: port) }
+        let idle = try (0..<5).map { _ in try RawHTTP.connectLoopback(port: port) }
         defer { idle.forEach { close($0) } }
         let started = ContinuousClock.now
         let scraped = httpGet(port: port, path: "/metrics")
@@ -68,19 +68,6 @@ private func listeningAddresses(port: Int) throws -> [String] {
         // The kernel prints the address in host byte order (little-endian here).
         return (0..<4).map { String((raw >> (8 * $0)) & 0xFF) }.joined(separator: ".")
     }
-}
-
-private func openConnection(port: Int) throws -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard fd >= 0, connected == 0 else { throw TestSupportError("cannot connect to \(port): \(errno)") }
-    return fd
 }
 
 /// A port nothing listens on right now (the kernel's choice for port 0).

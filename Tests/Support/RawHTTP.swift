@@ -24,13 +24,10 @@ public struct HTTPTestError: Error, CustomStringConvertible {
 /// HTTP/1.1 over a plain socket, one request per connection. The request target is sent
 /// byte for byte, so tests can send what a URL library would normalise away (`..`, `%2f`).
 public enum RawHTTP {
-    public static func request(port: Int, method: String, target: String, headers: [String: String],
-                        body: [UInt8] = []) throws -> HTTPResult {
+    /// A TCP connection to 127.0.0.1:`port`; the caller closes the descriptor.
+    public static func connectLoopback(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestError("socket: \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -38,7 +35,19 @@ public enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw HTTPTestError("connect to port \(port): \(errno)") }
+        guard connected == 0 else {
+            close(fd)
+            throw HTTPTestError("connect to port \(port): \(errno)")
+        }
+        return fd
+    }
+
+    public static func request(port: Int, method: String, target: String, headers: [String: String],
+                        body: [UInt8] = []) throws -> HTTPResult {
+        let fd = try connectLoopback(port: port)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
