@@ -20,6 +20,7 @@ struct StorageOption: ParsableArguments {
         let absolute = location(stateDir: stateDir)
         if storage == nil && ProcessInfo.processInfo.environment["ILLUMINATI_STORAGE"] == nil {
             try StateFolder.ensure(URL(fileURLWithPath: stateDir).standardizedFileURL.path)
+            try StateFolder.ensurePrivate(absolute)
         }
         do {
             try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)

@@ -68,6 +68,24 @@ import Testing
         #expect(worker.status == 2 && worker.stderr.contains("cannot reach PostgreSQL"), "\(worker.stderr)")
     }
 
+    @Test func whatIlluminatiCreatesByDefaultIsPrivate() throws {
+        let state = TemporaryDirectory.make()
+        defer { state.remove() }
+        let stateDirectory = state.file("state")
+        let server = try Executables.start("illuminati", ["serve", "--port", "0", "--state-dir", stateDirectory])
+        #expect(server.waitForLine(containing: "http://", timeout: .seconds(120)) != nil, "serve did not start")
+        server.send(SIGTERM)
+        _ = server.finish()
+        func mode(_ path: String) -> mode_t {
+            var status = stat()
+            return lstat(path, &status) == 0 ? status.st_mode & 0o777 : 0
+        }
+        // Root's `postgres` server user must pass through the state folder to its own folder.
+        #expect(mode(stateDirectory) == (getuid() == 0 ? 0o711 : 0o700))
+        #expect(mode(stateDirectory + "/storage") == 0o700)
+        #expect(mode(stateDirectory + "/postgres") == 0o700)
+    }
+
     @Test func interruptingACommandStillStopsThePrivateCluster() throws {
         let state = TemporaryDirectory.make()
         defer { state.remove() }

@@ -35,6 +35,7 @@ struct DemoCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: global.stateDir).appendingPathComponent("demo-plate").standardizedFileURL.path
         let manifest = directory + "/manifest.csv"
         try StateFolder.ensure(URL(fileURLWithPath: global.stateDir).standardizedFileURL.path)
+        try StateFolder.ensurePrivate(directory)
         try global.withDatabase { session in
             if FileManager.default.fileExists(atPath: manifest) {
                 print("sample plate: \(manifest) (already there)")
