@@ -46,7 +46,8 @@ static void watch(const char *users_lock, const char *setup_lock, char *const st
         flock(users, LOCK_UN);
         /* Users register under setup.lock, so the exclusive lock is retried under it; taken in
          * the other order the two locks could deadlock with a user starting up. */
-        int setup = open(setup_lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        /* Never created here: a watcher must not bring back a folder that is being removed. */
+        int setup = open(setup_lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
         if (setup < 0) return;
         if (lock_retrying(setup, LOCK_EX) != 0) return;
         if (flock(users, LOCK_EX | LOCK_NB) == 0) {
