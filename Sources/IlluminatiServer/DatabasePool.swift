@@ -42,8 +42,7 @@ final class DatabasePool: @unchecked Sendable {
 
     private func connect() throws -> DatabaseConnection {
         let connection = try DatabaseConnection(conninfo: conninfo, applicationName: "illuminati-serve")
-        try connection.execute("SELECT set_config('statement_timeout', $1, false)", ["\(statementTimeoutMilliseconds)ms".sqlValue],
-                               name: "statement_timeout")
+        _ = try connection.run(Statements.named("SetStatementTimeout"), ["\(statementTimeoutMilliseconds)ms"])
         return connection
     }
 

@@ -2,3 +2,7 @@
 
 -- name: DatabaseExists :many
 SELECT 1 AS present FROM pg_database WHERE datname = $1;
+
+-- For the rest of the session: statements running longer than $1 (e.g. '5000ms') are cancelled.
+-- name: SetStatementTimeout :many
+SELECT set_config('statement_timeout', $1, false) AS statement_timeout;
