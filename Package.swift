@@ -43,9 +43,11 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", .product(name: "Logging", package: "swift-log")]),
         // Synthetic fluorescence plates for demos, tests and benchmarks.
         .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
+        // Child processes: helper programs run to completion, long-running children, their lifeline.
+        .target(name: "IlluminatiProcess"),
         // libpq connection, migrations, embedded cluster, experiment persistence.
         .target(name: "IlluminatiDatabase",
-                dependencies: ["IlluminatiCore", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["IlluminatiCore", "IlluminatiProcess", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
         // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
@@ -82,12 +84,12 @@ let package = Package(
 
         .executableTarget(name: "Coordinator", dependencies: [
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
-            "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer",
+            "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Worker", dependencies: [
-            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiMetrics",
+            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiMetrics", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,12 +121,13 @@ let package = Package(
                     dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "IlluminatiDatabaseTests",
-                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport"]),
+                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiProcess"]),
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
                                    "IlluminatiQueue"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore",
-                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "CZlib", "CPNG"]),
+                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess",
+                                   "CZlib", "CPNG"]),
     ]
 )

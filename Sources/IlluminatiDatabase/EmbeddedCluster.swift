@@ -1,5 +1,6 @@
 import CClusterWatch
 import Foundation
+import IlluminatiProcess
 import Logging
 
 /// A private PostgreSQL cluster under the state folder, for running with no database
@@ -119,7 +120,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
     /// Stops the server if it runs (fast shutdown: sessions are ended, data is safe).
     public func stop() throws {
         guard try isRunning() else { return }
-        let outcome = try ProcessRunner.run(binDirectory + "/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
+        let outcome = try runProgram(binDirectory + "/pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"],
                                             as: Self.serverUser, outputFile: root + "/pg_ctl.out")
         guard outcome.succeeded else { throw DatabaseError.clusterFailed("pg_ctl stop failed: \(outcome.output)") }
         // A socket folder outside the state folder (long paths) is ours alone; rmdir leaves it
@@ -130,7 +131,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     public func isRunning() throws -> Bool {
         guard FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") else { return false }
-        let outcome = try ProcessRunner.run(binDirectory + "/pg_ctl", ["status", "-D", dataDirectory],
+        let outcome = try runProgram(binDirectory + "/pg_ctl", ["status", "-D", dataDirectory],
                                             as: Self.serverUser, outputFile: root + "/pg_ctl.out")
         return outcome.status == 0
     }
@@ -181,7 +182,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     private func initialise() throws {
         logger.info("creating private PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
-        let outcome = try ProcessRunner.run(
+        let outcome = try runProgram(
             binDirectory + "/initdb",
             ["-D", dataDirectory, "-U", Self.serverUser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             as: Self.serverUser, outputFile: root + "/initdb.out")
@@ -195,7 +196,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
         // Socket only, and only for the server user: with the folder's 0700 this is what lets
         // `trust` authentication stand (root, which may enter any folder, is the one exception).
         let options = "-k \(socketDirectory) -p \(port) -c listen_addresses='' -c unix_socket_permissions=0700"
-        let outcome = try ProcessRunner.run(
+        let outcome = try runProgram(
             binDirectory + "/pg_ctl", ["start", "-D", dataDirectory, "-l", serverLog, "-w", "-t", "60", "-o", options],
             as: Self.serverUser, newSession: true, outputFile: root + "/pg_ctl.out")
         guard outcome.succeeded else {
@@ -249,9 +250,19 @@ public final class EmbeddedCluster: @unchecked Sendable {
     // MARK: - Helpers
 
     private func serverUserCanWrite(_ path: String) -> Bool {
-        let probe = try? ProcessRunner.run("/usr/bin/test", ["-w", path, "-a", "-x", path], as: Self.serverUser,
+        let probe = try? runProgram("/usr/bin/test", ["-w", path, "-a", "-x", path], as: Self.serverUser,
                                            outputFile: nil)
         return probe?.succeeded ?? false
+    }
+
+    /// A server program (initdb, pg_ctl), its start-up failures told as the cluster's.
+    private func runProgram(_ executable: String, _ arguments: [String], as user: String? = nil,
+                            newSession: Bool = false, outputFile: String?) throws -> ProcessRunner.Outcome {
+        do {
+            return try ProcessRunner.run(executable, arguments, as: user, newSession: newSession, outputFile: outputFile)
+        } catch let failure as ProcessFailure {
+            throw DatabaseError.clusterFailed(failure.description)
+        }
     }
 
     private func withFileLock<T>(_ path: String, _ body: () throws -> T) throws -> T {

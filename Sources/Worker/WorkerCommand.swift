@@ -3,6 +3,7 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiDatabase
 import IlluminatiMetrics
+import IlluminatiProcess
 import IlluminatiQueue
 import Logging
 import ServiceLifecycle

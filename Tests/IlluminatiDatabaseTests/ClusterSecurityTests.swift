@@ -1,5 +1,6 @@
 import Foundation
 @testable import IlluminatiDatabase
+import IlluminatiProcess
 import IlluminatiTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
-import IlluminatiTestSupport
 import IlluminatiDatabase
+import IlluminatiProcess
+import IlluminatiTestSupport
 import Testing
 
 /// Headless Chromium, driven through chromedriver's WebDriver API, opens the viewer of the

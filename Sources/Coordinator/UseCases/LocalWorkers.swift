@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiProcess
 
 /// `submit --workers N`: worker processes on this machine for the duration of the command,
 /// started from the `illuminati-worker` next to this executable.

@@ -3,17 +3,17 @@ import Foundation
 /// Runs a helper program (initdb, pg_ctl) to completion with posix_spawn and waitpid.
 /// Foundation's Process is not used here: it notices a child's exit through a descriptor
 /// that a daemon started by the child (the PostgreSQL server) would inherit and keep open.
-struct ProcessRunner {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var succeeded: Bool { status == 0 }
+public struct ProcessRunner {
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var output: String
+        public var succeeded: Bool { status == 0 }
     }
 
     /// `user`: when running as root, the program runs as this user through runuser(1).
     /// `newSession`: the program and its children leave our session, so a Ctrl-C meant for
     /// us does not reach a server it starts. Output goes to `outputFile` (nil: discarded).
-    static func run(_ executable: String, _ arguments: [String], as user: String? = nil,
+    public static func run(_ executable: String, _ arguments: [String], as user: String? = nil,
                     newSession: Bool = false, outputFile: String?) throws -> Outcome {
         var command = [executable] + arguments
         if let user, getuid() == 0 { command = ["/usr/sbin/runuser", "-u", user, "--"] + command }
@@ -24,7 +24,7 @@ struct ProcessRunner {
         // through a link: as root these files lie in a folder the postgres user owns.
         let output = outputFile.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644) } ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
         guard output >= 0 else {
-            throw DatabaseError.clusterFailed("cannot write \(outputFile ?? "/dev/null"): \(String(cString: strerror(errno)))")
+            throw ProcessFailure("cannot write \(outputFile ?? "/dev/null"): \(String(cString: strerror(errno)))")
         }
         defer { close(output) }
         markDescriptorsCloseOnExec()
@@ -39,7 +39,7 @@ struct ProcessRunner {
         let pid = try spawn(command, actions: &actions)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw DatabaseError.clusterFailed("waitpid: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw ProcessFailure("waitpid: \(String(cString: strerror(errno)))") }
         }
         // WIFEXITED / WEXITSTATUS, which Swift does not import.
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -68,7 +68,7 @@ struct ProcessRunner {
         defer { arguments.forEach { free($0) } }
         let spawned = posix_spawn(&pid, command[0], &actions, &attributes, arguments, environ)
         guard spawned == 0 else {
-            throw DatabaseError.clusterFailed("cannot run \(command[0]): \(String(cString: strerror(spawned)))")
+            throw ProcessFailure("cannot run \(command[0]): \(String(cString: strerror(spawned)))")
         }
         return pid
     }

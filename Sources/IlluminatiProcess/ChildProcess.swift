@@ -6,7 +6,7 @@ public enum ChildProcess {
     /// Starts `command` (absolute path first) and returns its pid; reap it with waitpid.
     /// `lifeline`: the child gets `ParentLifeline`'s read end as descriptor 3.
     public static func spawn(_ command: [String], output: String? = nil, lifeline: Bool = false) throws -> pid_t {
-        guard !command.isEmpty else { throw DatabaseError.clusterFailed("no command to run") }
+        guard !command.isEmpty else { throw ProcessFailure("no command to run") }
         ProcessRunner.markDescriptorsCloseOnExec()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -17,7 +17,7 @@ public enum ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
         if lifeline {
-            guard let readEnd = ParentLifeline.readEnd else { throw DatabaseError.clusterFailed("cannot create a pipe for \(command[0])") }
+            guard let readEnd = ParentLifeline.readEnd else { throw ProcessFailure("cannot create a pipe for \(command[0])") }
             posix_spawn_file_actions_adddup2(&actions, readEnd, ParentLifeline.childDescriptor)
         }
         return try ProcessRunner.spawn(command, actions: &actions)
