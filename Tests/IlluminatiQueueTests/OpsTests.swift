@@ -143,11 +143,11 @@ import Testing
         for job in try JobQueue(fixture.db).claim(worker: worker, limit: 5) {
             _ = try JobQueue(fixture.db).fail(job.lease, message: "x", retryable: false)
         }
-        #expect(try fixture.int("SELECT retry_failed($1, level := 0, layer := 'b') AS n", [build]) == 1)
-        #expect(try fixture.int("SELECT retry_failed($1) AS n", [build]) == 1)
-        #expect(try fixture.int("SELECT pause($1) AS n", [build]) == 2)
-        #expect(try fixture.int("SELECT resume($1) AS n", [build]) == 2)
-        #expect(try fixture.int("SELECT cancel($1) AS n", [build]) == 2)
+        #expect(try fixture.int("SELECT illuminati.retry_failed($1, level := 0, layer := 'b') AS n", [build]) == 1)
+        #expect(try fixture.int("SELECT illuminati.retry_failed($1) AS n", [build]) == 1)
+        #expect(try fixture.int("SELECT illuminati.pause($1) AS n", [build]) == 2)
+        #expect(try fixture.int("SELECT illuminati.resume($1) AS n", [build]) == 2)
+        #expect(try fixture.int("SELECT illuminati.cancel($1) AS n", [build]) == 2)
     }
 
     @Test func unknownIdsAndBadArgumentsAreTypedErrors() throws {

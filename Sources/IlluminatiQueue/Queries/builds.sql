@@ -56,25 +56,25 @@ SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.m
 FROM builds b WHERE b.experiment_id = $1 ORDER BY b.id DESC;
 
 -- name: BuildPause :one
-SELECT pause($1) AS jobs;
+SELECT illuminati.pause($1) AS jobs;
 
 -- name: BuildResume :one
-SELECT resume($1) AS jobs;
+SELECT illuminati.resume($1) AS jobs;
 
 -- name: BuildCancel :one
-SELECT cancel($1) AS jobs;
+SELECT illuminati.cancel($1) AS jobs;
 
 -- name: BuildRetryFailed :one
-SELECT retry_failed($1, $2, $3) AS jobs;
+SELECT illuminati.retry_failed($1, $2, $3) AS jobs;
 
 -- name: BuildRestart :one
-SELECT restart_build($1) AS jobs;
+SELECT illuminati.restart_build($1) AS jobs;
 
 -- name: BuildCleanup :one
-SELECT cleanup_build($1) AS jobs;
+SELECT illuminati.cleanup_build($1) AS jobs;
 
 -- name: JobCancel :one
-SELECT cancel_job($1) AS cancelled;
+SELECT illuminati.cancel_job($1) AS cancelled;
 
 -- name: LevelAdvance :one
 SELECT queue_advance_level($1, $2, $3) AS advanced;

@@ -26,7 +26,7 @@ UPDATE workers SET state = 'draining', last_seen = now() WHERE id = $1;
 DELETE FROM workers WHERE id = $1;
 
 -- name: WorkerRelease :one
-SELECT release_worker($1) AS jobs;
+SELECT illuminati.release_worker($1) AS jobs;
 
 -- name: Reap :many
 SELECT job_id, build_id, attempt, worker_id, reason, new_state FROM queue_reap($1);

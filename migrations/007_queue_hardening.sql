@@ -89,7 +89,7 @@ BEGIN
 END $$;
 
 -- As in 003; an operator saying a worker is dead counts a lost lease like the reaper does.
-CREATE OR REPLACE FUNCTION release_worker(worker uuid) RETURNS integer
+CREATE OR REPLACE FUNCTION illuminati.release_worker(worker uuid) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     released integer;
@@ -121,7 +121,7 @@ BEGIN
 END $$;
 
 -- As in 003; a retried job also gets its lost leases back.
-CREATE OR REPLACE FUNCTION retry_failed(build bigint, level integer DEFAULT NULL, layer text DEFAULT NULL) RETURNS integer
+CREATE OR REPLACE FUNCTION illuminati.retry_failed(build bigint, level integer DEFAULT NULL, layer text DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     b builds%ROWTYPE;
@@ -142,7 +142,7 @@ END $$;
 
 -- As in 003, with lost leases reset, and refused for a cleaned-up build (its outputs are gone;
 -- `init` plans a new build).
-CREATE OR REPLACE FUNCTION restart_build(build bigint) RETURNS integer
+CREATE OR REPLACE FUNCTION illuminati.restart_build(build bigint) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     b builds%ROWTYPE;
@@ -172,14 +172,14 @@ END $$;
 
 -- Ops: `cleanup` is about to remove the build's outputs: a live build is cancelled, and the
 -- build is marked cleaned up. Returns how many jobs the cancel touched.
-CREATE OR REPLACE FUNCTION cleanup_build(build bigint) RETURNS integer
+CREATE OR REPLACE FUNCTION illuminati.cleanup_build(build bigint) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     cancelled integer;
 BEGIN
     PERFORM 1 FROM builds WHERE id = cleanup_build.build FOR NO KEY UPDATE;
     IF NOT FOUND THEN RAISE EXCEPTION 'no build %', cleanup_build.build USING ERRCODE = 'no_data_found'; END IF;
-    cancelled := cancel(cleanup_build.build);
+    cancelled := illuminati.cancel(cleanup_build.build);
     UPDATE builds SET cleaned_up_at = coalesce(cleaned_up_at, now()) WHERE id = cleanup_build.build;
     RETURN cancelled;
 END $$;
