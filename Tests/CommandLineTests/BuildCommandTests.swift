@@ -77,7 +77,7 @@ struct BuildRun {
     }
 }
 
-@Suite(.serialized) struct BuildCommandTests {
+@Suite(.serialized, .tags(.database, .process)) struct BuildCommandTests {
     @Test func threeWorkersBuildEveryLayerIdenticallyToOneWorker() throws {
         let plate = try buildPlate()
         let (database, connection) = try TestDatabase.create(migrated: false)

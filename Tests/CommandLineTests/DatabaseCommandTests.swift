@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct DatabaseCommandTests {
+@Suite(.tags(.database, .process)) struct DatabaseCommandTests {
     @Test func concurrentMigrateProcessesApplyEachMigrationOnce() throws {
         let (database, db) = try TestDatabase.create(migrated: false)
         let running = try (0..<4).map { _ in try Executables.start("illuminati", ["migrate", "--database-url", database]) }

@@ -1,10 +1,11 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
 /// The generic worker loop, in this process, against a real database.
-@Suite struct WorkerLoopTests {
+@Suite(.tags(.database)) struct WorkerLoopTests {
     final class Running: @unchecked Sendable {
         let worker: QueueWorker
         private let done = DispatchSemaphore(value: 0)

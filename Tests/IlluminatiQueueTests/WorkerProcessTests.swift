@@ -6,7 +6,7 @@ import Logging
 import Testing
 
 /// Real worker processes (`illuminati-queue-test-worker`) against a real PostgreSQL.
-@Suite(.serialized) struct WorkerProcessTests {
+@Suite(.serialized, .tags(.database, .process)) struct WorkerProcessTests {
     static let product = "illuminati-queue-test-worker"
 
     func startWorker(_ conninfo: String, _ arguments: [String]) throws -> Executables.Running {

@@ -8,7 +8,7 @@ import Testing
 /// off the way the checkbox does, and takes another. The viewer's `bare=1` mode shows only the
 /// image, fitted and centred, so plate positions map to screenshot pixels. Screenshots stay in
 /// `.build/test-artifacts/` for people to look at.
-@Suite struct BrowserTests {
+@Suite(.tags(.database, .process, .browser)) struct BrowserTests {
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let chromedriver: String? = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
