@@ -77,7 +77,7 @@ struct BuildRun {
     }
 }
 
-@Suite(.serialized) struct BuildCommandTests {
+@Suite(.serialized, .tags(.database, .process)) struct BuildCommandTests {
     @Test func threeWorkersBuildEveryLayerIdenticallyToOneWorker() throws {
         let plate = try buildPlate()
         let (database, connection) = try TestDatabase.create(migrated: false)
@@ -212,7 +212,7 @@ struct BuildRun {
 
     @Test func initReplacesAPlannedBuildAndRefusesAStartedOne() throws {
         let plate = try buildPlate(seed: 9)
-        let (database, _) = try TestDatabase.create(migrated: false)
+        let (database, connection) = try TestDatabase.create(migrated: false)
         let run = BuildRun(database: database)
         try run.create("started", manifest: plate.manifest)
         try run.initialize("started", ["--batch-size", "4"])
@@ -222,7 +222,9 @@ struct BuildRun {
 
         // A coordinator without workers starts the build and is stopped before it ends.
         let coordinator = try run.startSubmit("started")
-        usleep(1_500_000)
+        #expect(waitUntil(.seconds(60)) {
+            (try? connection.execute("SELECT count(*) AS n FROM builds WHERE state = 'running'", name: "running").one().int("n")) == 1
+        }, "the coordinator starts the build")
         coordinator.send(SIGTERM)
         _ = coordinator.finish(timeout: .seconds(20))
         let refused = try run.run(["init", "started"])

@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct DatabaseCommandTests {
+@Suite(.tags(.database, .process)) struct DatabaseCommandTests {
     @Test func concurrentMigrateProcessesApplyEachMigrationOnce() throws {
         let (database, db) = try TestDatabase.create(migrated: false)
         let running = try (0..<4).map { _ in try Executables.start("illuminati", ["migrate", "--database-url", database]) }
@@ -93,9 +93,11 @@ import Testing
         // The demo opens the database, then writes a sample plate: long enough to interrupt.
         let running = try Executables.start("illuminati", ["demo", "--state-dir", stateDirectory])
         let data = stateDirectory + "/postgres/data"
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: data + "/postmaster.pid") && Date() < deadline { usleep(50_000) }
-        usleep(1_500_000)  // past start-up, into the sample generation
+        // Past start-up, into the sample generation: its progress line (on stderr, every
+        // quarter) comes once the cluster runs and a quarter of the images are written.
+        let progress = running.waitForStderrLine(containing: "writing sample images:", timeout: .seconds(120))
+        #expect(progress != nil, "no progress from the sample generation: \(running.stderrSoFar)")
+        #expect(FileManager.default.fileExists(atPath: data + "/postmaster.pid"), "the private cluster runs")
         kill(running.pid, SIGINT)
         let outcome = running.finish()
         #expect(outcome.status != 0 || outcome.stdout.contains("registered"))

@@ -28,7 +28,7 @@ func noStackTrace(_ outcome: Executables.Outcome) -> Bool {
     !outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Stack dump") && !outcome.stderr.contains("backtrace")
 }
 
-@Suite struct ExperimentCommandTests {
+@Suite(.tags(.database, .process)) struct ExperimentCommandTests {
     @Test func createListShowDelete() throws {
         let (database, _) = try TestDatabase.create(migrated: false)
         let created = try illuminati(["experiment", "create", "plate-1", "--manifest", smallPlate.manifest], database: database)

@@ -4,7 +4,7 @@ import Testing
 
 /// `submit --workers N` on the private cluster: whatever ends `submit`, SIGKILL included, its
 /// workers and the cluster it started end with it.
-@Suite(.serialized) struct LocalWorkerLifetimeTests {
+@Suite(.serialized, .tags(.database, .process)) struct LocalWorkerLifetimeTests {
     @Test func aKilledSubmitTakesItsWorkersAndThePrivateClusterWithIt() throws {
         let plate = try buildPlate(seed: 11)
         let state = TemporaryDirectory.make()

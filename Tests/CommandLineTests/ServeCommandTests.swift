@@ -2,7 +2,7 @@ import Foundation
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct ServeCommandTests {
+@Suite(.tags(.database, .process)) struct ServeCommandTests {
     /// `serve` prints where it listens, answers the API from the database, refuses a port that is
     /// taken with a clear message, and stops on SIGTERM.
     @Test func serveAnnouncesItsURLAnswersAndStopsOnSIGTERM() throws {

@@ -2,7 +2,7 @@ import Foundation
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct WorkerMetricsTests {
+@Suite(.tags(.database, .process)) struct WorkerMetricsTests {
     @Test func metricsListenOnLoopbackByDefaultAndIdleClientsDoNotHoldUpAScrape() throws {
         let (database, _) = try TestDatabase.create()
         let storage = TemporaryDirectory.make(prefix: "illuminati-storage")

@@ -6,7 +6,7 @@ import Testing
 
 /// The private cluster on a shared machine: its socket is reachable by its own user only, and
 /// nothing other local users can plant in /tmp or /var/tmp is followed, chowned or used.
-@Suite(.serialized) struct ClusterSecurityTests {
+@Suite(.serialized, .tags(.database, .process)) struct ClusterSecurityTests {
     static let runningAsRoot = getuid() == 0
 
     /// A state folder deep enough that the socket moves to /tmp.

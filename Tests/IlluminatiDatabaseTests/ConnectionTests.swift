@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct ConnectionTests {
+@Suite(.tags(.database)) struct ConnectionTests {
     @Test func parametersRoundTripIncludingQuotesAndNulls() throws {
         let (_, db) = try TestDatabase.create(migrated: false)
         let tricky = "Robert'); DROP TABLE students; -- \\ \"quoted\" {brace},comma"

@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite(.serialized) struct EmbeddedClusterTests {
+@Suite(.serialized, .tags(.database, .process)) struct EmbeddedClusterTests {
     @Test func startsReusesAndStopsWithTheLastUser() throws {
         let state = TemporaryDirectory.make()
         defer { state.remove() }

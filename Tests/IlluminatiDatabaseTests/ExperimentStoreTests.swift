@@ -38,7 +38,7 @@ func sampleExperiment(name: String = "store-test") -> Experiment {
         manifestPath: "/data/manifest.csv")
 }
 
-@Suite struct ExperimentStoreTests {
+@Suite(.tags(.database)) struct ExperimentStoreTests {
     @Test func createThenLoadGivesTheSameExperiment() throws {
         let (_, db) = try TestDatabase.create()
         let experiment = sampleExperiment()

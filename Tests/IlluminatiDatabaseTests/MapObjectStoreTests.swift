@@ -4,7 +4,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct MapObjectStoreTests {
+@Suite(.tags(.database)) struct MapObjectStoreTests {
     func stored(_ db: DatabaseConnection, name: String = "map-objects") throws -> (Int64, PlateLayout) {
         let experiment = sampleExperiment(name: name)
         let layout = try PlateLayout(experiment.layoutSpec)

@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct MigrationTests {
+@Suite(.tags(.database)) struct MigrationTests {
     @Test func appliesEveryMigrationOnceAndRecordsIt() throws {
         let (_, db) = try TestDatabase.create(migrated: false)
         let first = try Migrator().migrate(db)

@@ -3,7 +3,7 @@ import Foundation
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct NamedStatementTests {
+@Suite(.tags(.database)) struct NamedStatementTests {
     @Test func everyStatementPreparesAgainstTheMigratedSchema() throws {
         let (_, db) = try TestDatabase.create()
         #expect(!Statements.all.isEmpty)

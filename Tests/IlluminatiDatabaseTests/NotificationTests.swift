@@ -3,7 +3,7 @@ import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct NotificationTests {
+@Suite(.tags(.database)) struct NotificationTests {
     @Test func listenersReceiveNotificationsCommittedByOthersWithTheirPayload() throws {
         let (conninfo, listener) = try TestDatabase.create(migrated: false)
         let sender = try DatabaseConnection(conninfo: conninfo)

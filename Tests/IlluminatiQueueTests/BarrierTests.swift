@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct BarrierTests {
+@Suite(.tags(.database)) struct BarrierTests {
     /// Claims and completes everything claimable, level by level; returns the claim rounds'
     /// (layer, level) pairs in order.
     func drain(_ fixture: QueueFixture, worker: WorkerID) throws -> [String] {

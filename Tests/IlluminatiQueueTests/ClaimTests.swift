@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct ClaimTests {
+@Suite(.tags(.database)) struct ClaimTests {
     @Test func claimsInPriorityThenLevelThenLocalityOrderAndRespectsTheLimit() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)

@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct FencingTests {
+@Suite(.tags(.database)) struct FencingTests {
     @Test func aWorkerThatLostItsLeaseCanNeitherCompleteNorFailNorRelease() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]))

@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct OpsTests {
+@Suite(.tags(.database)) struct OpsTests {
     @Test func pauseHoldsClaimableJobsAndResumeReleasesThem() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)

@@ -4,7 +4,7 @@ import IlluminatiQueue
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct QueueStatementTests {
+@Suite(.tags(.database)) struct QueueStatementTests {
     @Test func everyStatementPreparesAgainstTheMigratedSchema() throws {
         let (_, db) = try TestDatabase.create()
         #expect(QueueStatements.all.count > 20)

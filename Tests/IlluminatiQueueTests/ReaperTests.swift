@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct ReaperTests {
+@Suite(.tags(.database)) struct ReaperTests {
     @Test func silentWorkersLoseTheirJobsWithTheAttemptCountedAndLiveOnesKeepThem() throws {
         let fixture = try QueueFixture.make()
         try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(4)])]))

@@ -1,9 +1,10 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
-@Suite struct RetryTests {
+@Suite(.tags(.database)) struct RetryTests {
     @Test func retryableFailuresBackOffExponentiallyWithJitterThenDeadLetterKeepingEveryError() throws {
         let fixture = try QueueFixture.make()
         // Base 2 s, cap 3 s: delays in [1, 2] s, then [1.5, 3] s (capped); max 3 attempts.

@@ -1,10 +1,11 @@
 import Foundation
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiTestSupport
 import Testing
 
 /// The generic worker loop, in this process, against a real database.
-@Suite struct WorkerLoopTests {
+@Suite(.tags(.database)) struct WorkerLoopTests {
     final class Running: @unchecked Sendable {
         let worker: QueueWorker
         private let done = DispatchSemaphore(value: 0)
@@ -139,9 +140,17 @@ import Testing
         let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)),
                                           handlers: ["noop": { _, _ in nil }]))
         defer { running.stop() }
-        // Let the worker's loops make their first (empty) claim and go to sleep.
+        // Wait until both claim loops have made their first (empty) claim and gone to sleep (the
+        // claim is their connections' last statement) and the heartbeat connection has beaten,
+        // which it first does right after its LISTEN.
         #expect(try fixture.eventually { try fixture.int("SELECT count(*) AS n FROM workers", []) == 1 })
-        usleep(500_000)
+        #expect(try fixture.eventually {
+            try fixture.int("""
+                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 2
+                        AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """, []) == 1
+        })
         try store.start(build)
         #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
     }

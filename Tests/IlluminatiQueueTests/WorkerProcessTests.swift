@@ -6,7 +6,7 @@ import Logging
 import Testing
 
 /// Real worker processes (`illuminati-queue-test-worker`) against a real PostgreSQL.
-@Suite(.serialized) struct WorkerProcessTests {
+@Suite(.serialized, .tags(.database, .process)) struct WorkerProcessTests {
     static let product = "illuminati-queue-test-worker"
 
     func startWorker(_ conninfo: String, _ arguments: [String]) throws -> Executables.Running {
@@ -139,7 +139,11 @@ import Testing
         #expect(progressed)
         try cluster.stop()
         #expect(workers.allSatisfy { $0.isRunning })
-        usleep(1_500_000)
+        // The cluster stays down until every worker has noticed (its warnings go to stderr).
+        for worker in workers {
+            #expect(worker.waitForStderrLine(containing: "reconnecting", timeout: .seconds(30)) != nil,
+                    "the worker did not notice that PostgreSQL went away: \(worker.stderrSoFar)")
+        }
         try cluster.start()
         for worker in workers { expectCleanExit(worker, timeout: .seconds(90)) }
         let after = try DatabaseConnection(conninfo: cluster.conninfo)

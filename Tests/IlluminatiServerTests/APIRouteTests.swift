@@ -3,7 +3,7 @@ import Foundation
 import IlluminatiTestSupport
 import Testing
 
-@Suite struct APIRouteTests {
+@Suite(.tags(.database)) struct APIRouteTests {
     @Test func experimentListNamesTheExperiment() async throws {
         let f = try await fixture()
         let response = try await f.get("/api/experiments")

@@ -9,7 +9,7 @@ import Testing
 /// off the way the checkbox does, and takes another. The viewer's `bare=1` mode shows only the
 /// image, fitted and centred, so plate positions map to screenshot pixels. Screenshots stay in
 /// `.build/test-artifacts/` for people to look at.
-@Suite struct BrowserTests {
+@Suite(.tags(.database, .process, .browser)) struct BrowserTests {
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let chromedriver: String? = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
@@ -69,8 +69,7 @@ import Testing
         // additive); switching it on again restores it.
         let hidden = f.layers[0]
         try await browser.execute("window.illuminati.setVisible('\(hidden)', false); return true")
-        try await browser.waitUntil("return window.illuminati.ready()", seconds: 30)
-        try await Task.sleep(for: .milliseconds(500))
+        try await browser.waitUntilDrawn(seconds: 30)
         let without = try await browser.screenshot(to: "\(Self.artifacts)/viewer-without-\(hidden).png")
         let change = all.difference(to: without)
         #expect(change > 1, "mean pixel change \(change)")
@@ -78,7 +77,7 @@ import Testing
         #expect(darker < whole, "\(darker) should be below \(whole)")
 
         try await browser.execute("window.illuminati.setVisible('\(hidden)', true); return true")
-        try await Task.sleep(for: .milliseconds(500))
+        try await browser.waitUntilDrawn(seconds: 30)
         let again = try await browser.screenshot(to: "\(Self.artifacts)/viewer-all-channels-again.png")
         #expect(all.difference(to: again) < change / 4, "switching back on should restore the picture")
 
@@ -86,7 +85,7 @@ import Testing
         try await browser.open("http://127.0.0.1:\(f.port)/?experiment=\(f.experimentID)&bare=1&outlines=Wells")
         try await browser.waitUntil("return window.illuminati && window.illuminati.ready() && window.illuminati.outlinesReady()",
                                     seconds: 60)
-        try await Task.sleep(for: .milliseconds(300))
+        try await browser.waitUntilDrawn(seconds: 30)
         let outlined = try await browser.screenshot(to: "\(Self.artifacts)/viewer-well-outlines.png")
         #expect(all.yellowPixels() < 50, "no outlines asked for, yet \(all.yellowPixels()) yellow pixels")
         let perimeter = f.layout.plates[0].wells.map { Double($0.size.width + $0.size.height) * 2 * scale }.reduce(0, +)
@@ -95,10 +94,10 @@ import Testing
         // The full viewer: panel, controls, and a scale bar from the experiment's pixel size.
         try await browser.open("http://127.0.0.1:\(f.port)/?experiment=\(f.experimentID)")
         try await browser.waitUntil("return window.illuminati && window.illuminati.ready()", seconds: 60)
-        try await Task.sleep(for: .milliseconds(300))
-        let scalebar = try await browser.execute(
-            "const bar = window.illuminati.viewer.scalebarInstance; "
-                + "return bar && bar.divElt.style.display !== 'none' ? bar.divElt.textContent : '';")
+        let shownScalebar = "const bar = window.illuminati.viewer.scalebarInstance; "
+            + "return bar && bar.divElt.style.display !== 'none' ? bar.divElt.textContent : '';"
+        try await browser.waitUntil("return (function () { \(shownScalebar) })() !== ''", seconds: 30)
+        let scalebar = try await browser.execute(shownScalebar)
         let text = try #require(scalebar as? String)
         #expect(text.hasSuffix("m") && text.first?.isNumber == true, "scale bar text: \(text)")
         _ = try await browser.screenshot(to: "\(Self.artifacts)/viewer-with-panel.png")
@@ -174,6 +173,12 @@ final class WebDriver: @unchecked Sendable {
             guard Date() < deadline else { throw HTTPTestError("timed out waiting for: \(script)") }
             try await Task.sleep(for: .milliseconds(200))
         }
+    }
+
+    /// Waits until every layer has its tiles and OpenSeadragon has drawn the latest change
+    /// (an opacity, a new view): what a screenshot then shows is what the viewer shows.
+    func waitUntilDrawn(seconds: Double) async throws {
+        try await waitUntil("return window.illuminati.ready() && !window.illuminati.viewer.world.needsDraw()", seconds: seconds)
     }
 
     func screenshot(to path: String) async throws -> Screenshot {

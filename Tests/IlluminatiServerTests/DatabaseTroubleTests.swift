@@ -8,7 +8,7 @@ import Testing
 /// The server when PostgreSQL is away or slow: each test registers the fixture's experiment in
 /// a database of its own (same storage, so the same tiles) and starts a server in front of it,
 /// so that it can take that database away without disturbing the other tests.
-@Suite struct DatabaseTroubleTests {
+@Suite(.tags(.database)) struct DatabaseTroubleTests {
     @Test func tilesKeepComingFromTheLastGoodCatalogWhileTheDatabaseIsAway() async throws {
         let f = try await fixture()
         // Lifetime 0: every request finds the catalog expired, as a server does 10 s into an outage.

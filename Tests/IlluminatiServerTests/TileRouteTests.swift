@@ -4,7 +4,7 @@ import IlluminatiImaging
 import IlluminatiPyramid
 import Testing
 
-@Suite struct TileRouteTests {
+@Suite(.tags(.database)) struct TileRouteTests {
     @Test func tissueMAPSTilesAreTheStoredBytesAtEveryZoomLevel() async throws {
         let f = try await fixture()
         for layer in f.layers {

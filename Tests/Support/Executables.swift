@@ -52,6 +52,7 @@ public enum Executables {
 
     public static func start(_ product: String, _ arguments: [String], environment: [String: String] = [:],
                              currentDirectory: String? = nil) throws -> Running {
+        try TestLane.require("process", for: "starting \(product)")
         let executable = productsDirectory + "/" + product
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TestSupportError("\(executable) not found; run `swift build` before `swift test` (make test does)")

@@ -24,6 +24,21 @@ extension Executables.Running {
         return nil
     }
 
+    /// What the process has written to stderr so far.
+    public var stderrSoFar: String { (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "" }
+
+    /// Waits up to `timeout` for a stderr line containing `text` (logs and progress go there),
+    /// and returns that line; nil on timeout or when the process ends without writing it.
+    public func waitForStderrLine(containing text: String, timeout: Duration) -> String? {
+        let end = ContinuousClock.now + timeout
+        while true {
+            let running = process.isRunning
+            if let line = stderrSoFar.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            guard running && ContinuousClock.now < end else { return nil }
+            usleep(50_000)
+        }
+    }
+
     /// Sends `signal` (e.g. SIGTERM, SIGKILL) to the process.
     public func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)

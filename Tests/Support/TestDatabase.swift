@@ -32,6 +32,7 @@ public enum TestDatabase {
 
     /// A new empty database; `migrated` applies the embedded migrations.
     public static func create(migrated: Bool = true) throws -> (conninfo: String, connection: DatabaseConnection) {
+        try TestLane.require("database", for: "a test database")
         lock.lock()
         counter += 1
         let name = "t\(getpid())_\(counter)"
