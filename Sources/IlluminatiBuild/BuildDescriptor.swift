@@ -21,8 +21,17 @@ public struct BuildDescriptor: Hashable, Sendable, Codable {
     public var layers: [Layer]
     /// Channels corrected for illumination (statistics computed by the build).
     public var correctedChannels: [String]
+    /// Channels corrected with statistics files the build was given instead (`pyramid
+    /// --illumcorr-stats`), channel → path; absent from builds that were given none.
+    public var statisticsFiles: [String: String]? = nil
 
     public func layer(_ name: String) -> Layer? { layers.first { $0.spec.name == name } }
+
+    /// The statistics file that corrects `channel`; nil when the channel is not corrected.
+    public func statisticsPath(channel: String, storage: BuildStorage) -> String? {
+        if let file = statisticsFiles?[channel] { return file }
+        return correctedChannels.contains(channel) ? storage.statisticsPath(channel: channel) : nil
+    }
 }
 
 /// Queue layer names: pyramid layers carry the channel layer's name; statistics layers

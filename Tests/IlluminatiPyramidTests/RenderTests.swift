@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
 import Testing
@@ -60,7 +61,7 @@ struct RenderTests {
         let output = TemporaryDirectory()
         let summary = try sample.build(into: output.path) {
             $0.clip = ClipRequest(upper: .percentile(99.5))
-            $0.illumination = .compute
+            $0.illumcorr = true
             $0.align = true
         }
         let statisticsPath = try #require(summary.statisticsFiles.first)
@@ -83,9 +84,8 @@ struct RenderTests {
         var trees: [[String: Data]] = []
         for (threads, batchSize) in [(2, 4), (2, 4), (1, 1), (3, 64), (2, 16)] {
             let output = TemporaryDirectory()
-            let summary = try sample.build(into: output.path) {
+            let summary = try sample.build(into: output.path, threads: threads) {
                 $0.clip = ClipRequest(upper: .value(3000), lower: 150)
-                $0.threads = threads
                 $0.batchSize = batchSize
             }
             #expect(summary.result.tilesWritten > 20)
