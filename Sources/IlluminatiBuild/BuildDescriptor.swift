@@ -2,9 +2,10 @@ import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
 
-/// Everything a worker needs to run any job of a build, decided once by `init` and stored
-/// with the build (its `params`): workers never re-derive geometry or windows, so all of them
-/// render the same pixels whatever their version of the experiment's rows.
+/// Everything a job needs to run, decided once when the build is planned and stored with the
+/// build (its `params`; `illuminati pyramid` keeps it in memory): workers never re-derive
+/// geometry or windows, so all of them render the same pixels whatever their version of the
+/// experiment's rows.
 public struct BuildDescriptor: Hashable, Sendable, Codable {
     public struct Layer: Hashable, Sendable, Codable {
         public var spec: LayerSpec
