@@ -44,12 +44,14 @@ struct SampleExperiment {
     }
 
     /// Builds as `illuminati pyramid` does.
-    func build(into output: String, threads: Int = 2, _ configure: (inout BuildOptions) -> Void = { _ in }) throws -> LocalBuildSummary {
+    func build(into output: String, threads: Int = 2, statistics: [String] = [],
+               _ configure: (inout BuildOptions) -> Void = { _ in }) throws -> LocalBuildSummary {
         var options = BuildOptions()
         configure(&options)
         var settings = LocalBuildSettings()
         settings.threads = threads
-        return try LocalBuild(experiment: experiment, layout: layout, output: output, options: options, settings: settings).run()
+        return try LocalBuild(experiment: experiment, layout: layout, output: output, options: options,
+                              statisticsInputs: statistics, settings: settings).run()
     }
 }
 

@@ -78,6 +78,28 @@ struct RenderTests {
         #expect((descriptor?["illuminationCorrection"] as? [String: Any])?["statistics"] as? String == "illumstats/DAPI.illumstats")
     }
 
+    @Test("statistics files given instead of computed: the same tiles, descriptors naming the files")
+    func givenStatistics() throws {
+        let sample = try SampleExperiment { $0.channels = 2 }
+        let computed = TemporaryDirectory(), given = TemporaryDirectory()
+        _ = try sample.build(into: computed.path) { $0.illumcorr = true }
+        let summary = try sample.build(into: given.path, statistics: [computed.file("illumstats")])
+        #expect(summary.statisticsFiles == [computed.file("illumstats/DAPI.illumstats"), computed.file("illumstats/GFP.illumstats")])
+        let a = try fileTree(computed.path), b = try fileTree(given.path)
+        let tiles = a.keys.filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".dzi") }
+        #expect(tiles.count > 40 && Set(tiles) == Set(b.keys.filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".dzi") }))
+        #expect(tiles.filter { a[$0] != b[$0] }.isEmpty)
+        #expect(!b.keys.contains { $0.hasPrefix("illumstats") }, "nothing is computed")
+        let descriptor = try JSONDecoder().decode(LayerDescriptor.self, from: try #require(b["GFP.json"]))
+        #expect(descriptor.illuminationCorrection?.statistics == computed.file("illumstats/GFP.illumstats"))
+        #expect(descriptor.illuminationCorrection?.images == 8)
+
+        // Every layer's channel needs a file.
+        #expect(throws: BuildError.self) {
+            try sample.build(into: given.path, statistics: [computed.file("illumstats/DAPI.illumstats")])
+        }
+    }
+
     @Test("same input, same bytes: repeated builds, thread counts and job sizes")
     func determinism() throws {
         let sample = try SampleExperiment { _ in }
