@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "IlluminatiBuildTests", dependencies: ["IlluminatiBuild"]),
         .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
         .testTarget(name: "IlluminatiPyramidTests",
-                    dependencies: ["IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample"]),
+                    dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample"]),
         .testTarget(name: "IlluminatiQueueTests",
                     dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
@@ -126,7 +126,7 @@ let package = Package(
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
                                    "IlluminatiQueue"]),
         .testTarget(name: "IlluminatiServerTests",
-                    dependencies: ["IlluminatiServer", "IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore",
+                    dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess",
                                    "CZlib", "CPNG"]),
     ]

@@ -2,9 +2,10 @@ import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
 
-/// Everything a worker needs to run any job of a build, decided once by `init` and stored
-/// with the build (its `params`): workers never re-derive geometry or windows, so all of them
-/// render the same pixels whatever their version of the experiment's rows.
+/// Everything a job needs to run, decided once when the build is planned and stored with the
+/// build (its `params`; `illuminati pyramid` keeps it in memory): workers never re-derive
+/// geometry or windows, so all of them render the same pixels whatever their version of the
+/// experiment's rows.
 public struct BuildDescriptor: Hashable, Sendable, Codable {
     public struct Layer: Hashable, Sendable, Codable {
         public var spec: LayerSpec
@@ -21,8 +22,17 @@ public struct BuildDescriptor: Hashable, Sendable, Codable {
     public var layers: [Layer]
     /// Channels corrected for illumination (statistics computed by the build).
     public var correctedChannels: [String]
+    /// Channels corrected with statistics files the build was given instead (`pyramid
+    /// --illumcorr-stats`), channel → path; absent from builds that were given none.
+    public var statisticsFiles: [String: String]? = nil
 
     public func layer(_ name: String) -> Layer? { layers.first { $0.spec.name == name } }
+
+    /// The statistics file that corrects `channel`; nil when the channel is not corrected.
+    public func statisticsPath(channel: String, storage: BuildStorage) -> String? {
+        if let file = statisticsFiles?[channel] { return file }
+        return correctedChannels.contains(channel) ? storage.statisticsPath(channel: channel) : nil
+    }
 }
 
 /// Queue layer names: pyramid layers carry the channel layer's name; statistics layers

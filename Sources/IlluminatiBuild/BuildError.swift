@@ -7,6 +7,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case cleanedUp(experiment: String, build: Int64)
     case badPayload(kind: String, reason: String)
     case missingStatistics(channel: String, path: String)
+    /// A layer's intensity window cannot be decided (an empty window, an unreadable image).
+    case intensityWindow(layer: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
             return "a \(kind) job's payload cannot be read: \(reason)"
         case .missingStatistics(let channel, let path):
             return "illumination statistics of channel \(channel) are missing (\(path))"
+        case .intensityWindow(let layer, let reason):
+            return "layer \(layer): \(reason)"
         }
     }
 }

@@ -93,27 +93,11 @@ public final class BuildJobRunner: @unchecked Sendable {
     private func runUnclassified(build: Int64, kind: String, payload: String) throws -> String? {
         let descriptor = try self.descriptor(build)
         let storage = BuildStorage(root: storageRoot, experiment: descriptor.experiment)
-        switch kind {
-        case BuildJobKind.statisticsPartial:
-            let work = try JSONPayload.decode(StatisticsPartialJob.self, from: payload, kind: kind)
-            return try JSONPayload.encode(StatisticsJobs.partial(work, descriptor: descriptor, storage: storage))
-        case BuildJobKind.statisticsMerge:
-            let work = try JSONPayload.decode(StatisticsMergeJob.self, from: payload, kind: kind)
-            return try JSONPayload.encode(StatisticsJobs.merge(work, storage: storage))
-        case BuildJobKind.pyramid:
-            let work = try JSONPayload.decode(PyramidJob.self, from: payload, kind: kind)
-            guard let layer = descriptor.layer(work.layer) else {
-                throw BuildError.badPayload(kind: kind, reason: "the build has no layer \(work.layer)")
-            }
-            let context = try renderContext(build, channel: layer.spec.channel, descriptor, storage)
-            return try JSONPayload.encode(try PyramidRenderer.render(work, context: context))
-        case BuildJobKind.layerFinish:
-            let work = try JSONPayload.decode(LayerFinishJob.self, from: payload, kind: kind)
-            try LayerFinish.run(work, descriptor: descriptor, storage: storage)
-            return nil
-        default:
-            throw BuildError.badPayload(kind: kind, reason: "this worker does not know the job kind")
+        let job = try BuildJob(kind: kind, payload: payload)
+        let handlers = BuildJobHandlers(descriptor: descriptor, storage: storage) { [self] channel in
+            try renderContext(build, channel: channel, descriptor, storage)
         }
+        return try handlers.run(job).json()
     }
 
     func descriptor(_ build: Int64) throws -> BuildDescriptor {
@@ -137,29 +121,10 @@ public final class BuildJobRunner: @unchecked Sendable {
     func renderContext(_ build: Int64, channel: String, _ descriptor: BuildDescriptor,
                        _ storage: BuildStorage) throws -> RenderContext {
         try contexts.value(for: ContextKey(build: build, channel: channel), cost: \.retainedBytes) {
-            var corrections: [String: IlluminationCorrection] = [:]
-            if descriptor.correctedChannels.contains(channel) {
-                let path = storage.statisticsPath(channel: channel)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw StatisticsNotReady(channel: channel, path: path)
-                }
-                let (_, statistics) = try IlluminationStatisticsFile.read(path)
-                corrections[channel] = IlluminationCorrection(statistics: statistics, bands: 1)
-            }
-            return try RenderContext(
-                layout: descriptor.layout, siteSize: descriptor.siteSize, bitDepth: descriptor.bitDepth,
-                layers: descriptor.layers.filter { $0.spec.channel == channel }.map(\.spec), corrections: corrections,
-                quality: descriptor.options.quality, storage: storage.pyramids, sharedCache: cache)
+            try BuildJobHandlers.makeRenderContext(channel: channel, descriptor: descriptor, storage: storage,
+                                                   cache: cache, bands: 1)
         }
     }
-}
-
-/// Statistics a job needs are not on the storage (yet): retried, since a lagging mount or a
-/// merge job re-run may still bring them.
-struct StatisticsNotReady: Error, CustomStringConvertible {
-    var channel: String
-    var path: String
-    var description: String { "illumination statistics of channel \(channel) are missing (\(path))" }
 }
 
 /// What a worker records about a finished job.

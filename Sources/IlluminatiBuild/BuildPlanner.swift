@@ -3,30 +3,54 @@ import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiQueue
 
-/// Turns an experiment and the init options into a build: the descriptor every worker reads
-/// and the queue's plan of layers, levels and jobs.
+/// Turns an experiment and the build options into a build: the descriptor every job reads
+/// and the plan of layers, levels and jobs. The only description of a build: `init` puts the
+/// plan in the queue, `illuminati pyramid` runs it in its own process.
 ///
-/// Queue layers, in dependency order:
+/// Layers, in dependency order:
 /// * `illumstats:<channel>` (with `--illumcorr`): level 0 computes partial statistics of
 ///   balanced batches of at most min(`batchSize`, 32) images, level 1 merges them into the
 ///   channel's file;
-/// * one per channel layer: one queue level per pyramid stage (base first), then one
+/// * one per channel layer: one level per pyramid stage (base first), then one
 ///   `layer-finish` job; it waits for the statistics of its channel.
 public enum BuildPlanner {
+    /// Selects the layers, places their sites and decides each layer's intensity window, from
+    /// up to `options.histogramImages` of its images read on `threads` threads.
+    /// - Parameters:
+    ///   - statisticsFiles: channel → statistics file, for channels corrected with given
+    ///     statistics instead of statistics the build computes.
+    ///   - progress: layers whose window is decided, and how many there are.
     public static func descriptor(experiment: Experiment, layout: PlateLayout, options: BuildOptions,
-                                  windows: (ChannelLayer, [SiteSource]) throws -> IntensityWindow) throws -> BuildDescriptor {
+                                  statisticsFiles: [String: String] = [:], threads: Int,
+                                  progress: ((Int, Int) -> Void)? = nil) throws -> BuildDescriptor {
         try options.validate()
         let pyramid = try PyramidLayout(geometry: layout.pyramid)
+        let chosen = try ExperimentLayers.select(options.layers, in: experiment)
+        let expectation = ImageExpectation(width: experiment.siteSize.width, height: experiment.siteSize.height,
+                                           bitDepth: experiment.bitDepth)
         var layers: [BuildDescriptor.Layer] = []
-        for layer in try ExperimentLayers.select(options.layers, in: experiment) {
+        for (index, layer) in chosen.enumerated() {
             let sites = ExperimentLayers.sites(of: layer, in: experiment, layout: layout, align: options.align)
+            let window: IntensityWindow
+            do {
+                window = try LayerWindows.decide(sites: sites, clip: options.clip, bitDepth: experiment.bitDepth,
+                                                 expectation: expectation, limit: options.histogramImages, threads: threads)
+            } catch let error as ClipError {
+                throw BuildError.intensityWindow(layer: layer.name, reason: error.description)
+            } catch let error as ImageFileError {
+                throw BuildError.intensityWindow(layer: layer.name, reason: "cannot decide its intensity window: \(error)")
+            }
             let spec = LayerSpec(name: layer.name, channel: experiment.channels[layer.key.channel].name,
-                                 window: try windows(layer, sites), sites: sites)
+                                 window: window, sites: sites)
             layers.append(.init(spec: spec, cycle: layer.key.cycle, tpoint: layer.key.tpoint, zplane: layer.key.zplane))
+            progress?(index + 1, chosen.count)
         }
-        let corrected = options.illumcorr ? Array(Set(layers.map(\.spec.channel))).sorted() : []
+        let channels = Set(layers.map(\.spec.channel))
+        let given = statisticsFiles.filter { channels.contains($0.key) }
+        let corrected = options.illumcorr ? channels.filter { given[$0] == nil }.sorted() : []
         return BuildDescriptor(experiment: experiment.name, options: options, layout: pyramid, siteSize: experiment.siteSize,
-                               bitDepth: experiment.bitDepth, layers: layers, correctedChannels: corrected)
+                               bitDepth: experiment.bitDepth, layers: layers, correctedChannels: corrected,
+                               statisticsFiles: given.isEmpty ? nil : given)
     }
 
     /// Largest number of images one statistics job sums. The statistics stage runs before any
@@ -44,38 +68,51 @@ public enum BuildPlanner {
         return (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
     }
 
-    public static func plan(_ descriptor: BuildDescriptor, experiment: Experiment, experimentID: Int64,
-                            params: String) throws -> BuildPlan {
-        var layers: [LayerPlan] = []
+    /// The build's jobs, layer by layer and level by level.
+    public static func layers(_ descriptor: BuildDescriptor, experiment: Experiment) -> [BuildLayerPlan] {
+        var layers: [BuildLayerPlan] = []
         let batch = descriptor.options.batchSize
         for channel in descriptor.correctedChannels {
             guard let index = experiment.channels.firstIndex(where: { $0.name == channel }) else { continue }
             let paths = experiment.images.filter { $0.channel == index }.map(\.path)
             let parts = statisticsBatches(paths.count, batchSize: batch).enumerated().map { part, range in
-                StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[range]))
+                BuildJob.statisticsPartial(StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[range])))
             }
-            let partials = try parts.map { try JobSpec(kind: BuildJobKind.statisticsPartial, payload: JSONPayload.encode($0),
-                                                       locality: Int64($0.part)) }
-            let merge = try JobSpec(kind: BuildJobKind.statisticsMerge,
-                                    payload: JSONPayload.encode(StatisticsMergeJob(channel: channel, parts: parts.count)))
-            layers.append(LayerPlan(name: BuildLayerName.statistics(channel: channel), levels: [partials, [merge]]))
+            let merge = BuildJob.statisticsMerge(StatisticsMergeJob(channel: channel, parts: parts.count))
+            layers.append(BuildLayerPlan(name: BuildLayerName.statistics(channel: channel), levels: [parts, [merge]]))
         }
         for layer in descriptor.layers {
             let stages = PyramidPlanner.plan(
                 layout: descriptor.layout, batchSize: batch,
                 content: ExperimentLayers.content(of: layer.spec.sites, siteSize: descriptor.siteSize), layer: layer.spec.name)
-            var levels: [[JobSpec]] = try stages.filter { !$0.jobs.isEmpty }.map { stage in
-                try stage.jobs.map { job in
-                    try JobSpec(kind: BuildJobKind.pyramid, payload: JSONPayload.encode(job),
-                                locality: Int64(bitPattern: mortonCode(row: job.block.rows.lowerBound, column: job.block.columns.lowerBound)))
-                }
-            }
-            levels.append([try JobSpec(kind: BuildJobKind.layerFinish, payload: JSONPayload.encode(LayerFinishJob(layer: layer.spec.name)))])
+            var levels = stages.filter { !$0.jobs.isEmpty }.map { $0.jobs.map(BuildJob.pyramid) }
+            levels.append([.layerFinish(LayerFinishJob(layer: layer.spec.name))])
             let after = descriptor.correctedChannels.contains(layer.spec.channel)
                 ? [BuildLayerName.statistics(channel: layer.spec.channel)] : []
-            layers.append(LayerPlan(name: layer.spec.name, after: after, levels: levels))
+            layers.append(BuildLayerPlan(name: layer.spec.name, after: after, levels: levels))
+        }
+        return layers
+    }
+
+    /// The queue's form of `layers`: each job as its kind and payload, with a claim order
+    /// that keeps neighbouring jobs together.
+    public static func plan(_ descriptor: BuildDescriptor, experiment: Experiment, experimentID: Int64,
+                            params: String) throws -> BuildPlan {
+        let layers = try layers(descriptor, experiment: experiment).map { layer in
+            LayerPlan(name: layer.name, after: layer.after, levels: try layer.levels.map { try $0.map(jobSpec) })
         }
         return BuildPlan(experimentID: experimentID, params: params, layers: layers)
+    }
+
+    static func jobSpec(_ job: BuildJob) throws -> JobSpec {
+        let locality: Int64
+        switch job {
+        case .statisticsPartial(let work): locality = Int64(work.part)
+        case .pyramid(let work):
+            locality = Int64(bitPattern: mortonCode(row: work.block.rows.lowerBound, column: work.block.columns.lowerBound))
+        case .statisticsMerge, .layerFinish: locality = 0
+        }
+        return JobSpec(kind: job.kind, payload: try job.payload(), locality: locality)
     }
 
     /// Interleaves the bits of row and column, so that jobs claimed one after another lie

@@ -6,16 +6,17 @@ import IlluminatiPyramid
 /// intermediates go. Written after every tile exists, so a viewer that sees the `.dzi` sees
 /// a complete pyramid.
 enum LayerFinish {
-    static func run(_ job: LayerFinishJob, descriptor: BuildDescriptor, storage: BuildStorage) throws {
+    static func run(_ job: LayerFinishJob, descriptor: BuildDescriptor, storage: BuildStorage,
+                    keepIntermediates: Bool = false) throws {
         guard let layer = descriptor.layer(job.layer) else {
             throw BuildError.badPayload(kind: BuildJobKind.layerFinish, reason: "the build has no layer \(job.layer)")
         }
         var correction: LayerDescriptor.Correction?
-        if descriptor.correctedChannels.contains(layer.spec.channel) {
-            let path = storage.statisticsPath(channel: layer.spec.channel)
-            let (_, statistics) = try IlluminationStatisticsFile.read(path)
-            correction = LayerDescriptor.Correction(statistics: String(path.dropFirst(storage.experimentDirectory.count + 1)),
-                                                    images: statistics.count, smoothingSigma: 5)
+        if let path = descriptor.statisticsPath(channel: layer.spec.channel, storage: storage) {
+            let summary = try IlluminationStatisticsFile.readSummary(path)
+            let inside = storage.experimentDirectory + "/"
+            correction = LayerDescriptor.Correction(statistics: path.hasPrefix(inside) ? String(path.dropFirst(inside.count)) : path,
+                                                    images: summary.count, smoothingSigma: 5)
         }
         let document = LayerDescriptor(
             name: layer.spec.name, channel: layer.spec.channel, cycle: layer.cycle, tpoint: layer.tpoint, zplane: layer.zplane,
@@ -24,7 +25,9 @@ enum LayerFinish {
             illuminationCorrection: correction, alignment: descriptor.options.align)
         let pyramids = storage.pyramids
         try DeepZoomFiles.write(document, layout: descriptor.layout, storage: pyramids)
-        try? FileManager.default.removeItem(atPath: pyramids.intermediateDirectory(layer: layer.spec.name))
+        if !keepIntermediates {
+            try? FileManager.default.removeItem(atPath: pyramids.intermediateDirectory(layer: layer.spec.name))
+        }
         removeAbandonedTemporaries(below: pyramids.tilesDirectory(layer: layer.spec.name))
     }
 

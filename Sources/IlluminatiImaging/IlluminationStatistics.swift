@@ -68,14 +68,30 @@ public struct IlluminationStatistics: Sendable, Equatable {
         Log10Table.values.withUnsafeBufferPointer { logs in
             mean.withUnsafeMutableBufferPointer { means in
                 m2.withUnsafeMutableBufferPointer { sums in
-                    for i in 0..<samples.count {
-                        let x = logs[Int(samples[i])]
-                        let delta = x - means[i]
-                        let updated = means[i] + delta * inverseCount
-                        means[i] = updated
-                        sums[i] += delta * (x - updated)
-                    }
+                    Self.update(means: means.baseAddress!, sums: sums.baseAddress!, samples: samples.baseAddress!,
+                                pixels: 0..<samples.count, inverseCount: inverseCount, logs: logs)
                 }
+            }
+        }
+    }
+
+    /// Welford's update of `pixels` with one image's samples. The table lookups are made
+    /// apart, chunk by chunk, so that the update itself vectorises.
+    static func update(means: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>,
+                       samples: UnsafePointer<UInt16>, pixels: Range<Int>, inverseCount: Double,
+                       logs: UnsafeBufferPointer<Double>) {
+        let chunk = 4096
+        let x = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
+        defer { x.deallocate() }
+        for first in stride(from: pixels.lowerBound, to: pixels.upperBound, by: chunk) {
+            let n = min(chunk, pixels.upperBound - first)
+            for j in 0..<n { x[j] = logs[Int(samples[first + j])] }
+            let m = means + first, s = sums + first
+            for j in 0..<n {
+                let delta = x[j] - m[j]
+                let updated = m[j] + delta * inverseCount
+                m[j] = updated
+                s[j] += delta * (x[j] - updated)
             }
         }
     }
@@ -97,24 +113,10 @@ public struct IlluminationStatistics: Sendable, Equatable {
                     nonisolated(unsafe) let logs = logs, means = means, sums = sums
                     DispatchQueue.concurrentPerform(iterations: bandCount) { band in
                         let start = pixelCount * band / bandCount, end = pixelCount * (band + 1) / bandCount
-                        let chunk = 4096
-                        let x = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
-                        defer { x.deallocate() }
                         for (k, image) in images.enumerated() {
-                            let inverseCount = 1 / Double(firstCount + k + 1)
                             image.pixels.withUnsafeBufferPointer { samples in
-                                for first in stride(from: start, to: end, by: chunk) {
-                                    let n = min(chunk, end - first)
-                                    // The table lookups apart, so the update below vectorises.
-                                    for j in 0..<n { x[j] = logs[Int(samples[first + j])] }
-                                    let m = means.baseAddress! + first, s = sums.baseAddress! + first
-                                    for j in 0..<n {
-                                        let delta = x[j] - m[j]
-                                        let updated = m[j] + delta * inverseCount
-                                        m[j] = updated
-                                        s[j] += delta * (x[j] - updated)
-                                    }
-                                }
+                                Self.update(means: means.baseAddress!, sums: sums.baseAddress!, samples: samples.baseAddress!,
+                                            pixels: start..<end, inverseCount: 1 / Double(firstCount + k + 1), logs: logs)
                             }
                         }
                     }

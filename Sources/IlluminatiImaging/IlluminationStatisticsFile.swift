@@ -149,19 +149,28 @@ public enum IlluminationStatisticsFile {
         }
     }
 
-    /// The channel a statistics file is for, from its header line alone.
-    public static func readChannel(_ path: String) throws -> String {
+    /// What a statistics file's header line says, read without its arrays.
+    public struct Summary: Hashable, Sendable {
+        public var channel: String
+        /// Images the statistics were computed from.
+        public var count: Int
+        public var width: Int
+        public var height: Int
+    }
+
+    /// The header line alone: enough to learn a file's channel and image count without
+    /// reading (tens of MiB of) arrays.
+    public static func readSummary(_ path: String) throws -> Summary {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IlluminationStatisticsError("\(path): cannot open")
         }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 65536)) ?? Data())
-        guard let newline = head.firstIndex(of: 0x0A),
-              let header = try? JSONDecoder().decode(Header.self, from: Data(head[..<newline])),
-              header.format == formatName else {
+        guard let newline = head.firstIndex(of: 0x0A) else {
             throw IlluminationStatisticsError("\(path): not an illumination statistics file (no JSON header line)")
         }
-        return header.channel
+        let (header, _) = try decodeHeader(Array(head[..<newline]), path: path)
+        return Summary(channel: header.channel, count: header.count, width: header.width, height: header.height)
     }
 
     /// Reads a statistics file straight into its arrays (no copy of the file in memory).

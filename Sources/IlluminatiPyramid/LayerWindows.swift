@@ -2,8 +2,8 @@ import Foundation
 import IlluminatiCore
 import IlluminatiImaging
 
-/// Decides each layer's intensity window once, at init (TissueMAPS §3.4), from a histogram of
-/// up to `limit` of the layer's images, evenly spaced over the plate.
+/// Decides each layer's intensity window once, when a build is planned (TissueMAPS §3.4),
+/// from a histogram of up to `limit` of the layer's images, evenly spaced over the plate.
 public enum LayerWindows {
     public static func decide(sites: [SiteSource], clip: ClipRequest, bitDepth: Int, expectation: ImageExpectation,
                               limit: Int, threads: Int) throws -> IntensityWindow {

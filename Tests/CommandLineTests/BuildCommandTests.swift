@@ -115,6 +115,42 @@ struct BuildRun {
         #expect(history.total == history.distinctJobs, "no job completed twice")
     }
 
+    /// One plan, two executors: `pyramid` runs in its process the jobs `submit` runs from the
+    /// queue, so its output folder is the experiment's folder on the storage, byte for byte
+    /// (statistics, their partial sums and descriptors included).
+    @Test(arguments: [[], ["--illumcorr", "--align", "--clip"]])
+    func pyramidWritesTheTreeSubmitWrites(options: [String]) throws {
+        let plate = try buildPlate(seed: 31)
+        let (database, _) = try TestDatabase.create(migrated: false)
+        let queued = BuildRun(database: database)
+        let arguments = options + ["--batch-size", "4"]
+        try queued.create("queued", manifest: plate.manifest)
+        try queued.initialize("queued", arguments)
+        let submitted = try queued.submit("queued", workers: 2)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+
+        let output = TemporaryDirectory.make(prefix: "illuminati-pyramid")
+        let local = try Executables.run("illuminati", ["pyramid", "--manifest", plate.manifest, "--output", output.path,
+                                                      "--threads", "2"] + arguments)
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(local.stdout.contains("pyramid: layers=4"), "\(local.stdout)")
+
+        let fromQueue = try buildOutput(storage: queued.storage.path, experiment: "queued")
+        let inProcess = try filesBelow(output.path)
+        for layer in ["DAPI_c0", "DAPI_c1", "GFP_c0", "GFP_c1"] {
+            #expect(inProcess["\(layer).dzi"] != nil && inProcess["\(layer).json"] != nil)
+        }
+        #expect(inProcess.keys.filter { $0.hasSuffix(".jpg") }.count > 40)
+        let statistics = inProcess.keys.filter { $0.hasPrefix("illumstats/") }.sorted()
+        if options.contains("--illumcorr") {
+            #expect(statistics.contains("illumstats/DAPI.illumstats") && statistics.contains { $0.hasPrefix("illumstats/partial/GFP/") },
+                    "\(statistics)")
+        } else {
+            #expect(statistics.isEmpty)
+        }
+        #expect(differences(fromQueue, inProcess).isEmpty, "differ: \(differences(fromQueue, inProcess).prefix(5))")
+    }
+
     @Test func killedWorkersLoseNothingAndChangeNoByte() throws {
         let plate = try buildPlate(seed: 11)
         let (database, connection) = try TestDatabase.create(migrated: false)

@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
@@ -42,11 +43,15 @@ struct SampleExperiment {
         self.layout = try PlateLayout(experiment.layoutSpec)
     }
 
-    func build(into output: String, _ configure: (inout LocalBuildOptions) -> Void = { _ in }) throws -> LocalBuildSummary {
-        var options = LocalBuildOptions()
-        options.threads = 2
+    /// Builds as `illuminati pyramid` does.
+    func build(into output: String, threads: Int = 2, statistics: [String] = [],
+               _ configure: (inout BuildOptions) -> Void = { _ in }) throws -> LocalBuildSummary {
+        var options = BuildOptions()
         configure(&options)
-        return try LocalPyramidBuild(experiment: experiment, layout: layout, output: output, options: options).run()
+        var settings = LocalBuildSettings()
+        settings.threads = threads
+        return try LocalBuild(experiment: experiment, layout: layout, output: output, options: options,
+                              statisticsInputs: statistics, settings: settings).run()
     }
 }
 

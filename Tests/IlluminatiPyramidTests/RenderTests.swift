@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
 import Testing
@@ -60,7 +61,7 @@ struct RenderTests {
         let output = TemporaryDirectory()
         let summary = try sample.build(into: output.path) {
             $0.clip = ClipRequest(upper: .percentile(99.5))
-            $0.illumination = .compute
+            $0.illumcorr = true
             $0.align = true
         }
         let statisticsPath = try #require(summary.statisticsFiles.first)
@@ -77,15 +78,36 @@ struct RenderTests {
         #expect((descriptor?["illuminationCorrection"] as? [String: Any])?["statistics"] as? String == "illumstats/DAPI.illumstats")
     }
 
+    @Test("statistics files given instead of computed: the same tiles, descriptors naming the files")
+    func givenStatistics() throws {
+        let sample = try SampleExperiment { $0.channels = 2 }
+        let computed = TemporaryDirectory(), given = TemporaryDirectory()
+        _ = try sample.build(into: computed.path) { $0.illumcorr = true }
+        let summary = try sample.build(into: given.path, statistics: [computed.file("illumstats")])
+        #expect(summary.statisticsFiles == [computed.file("illumstats/DAPI.illumstats"), computed.file("illumstats/GFP.illumstats")])
+        let a = try fileTree(computed.path), b = try fileTree(given.path)
+        let tiles = a.keys.filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".dzi") }
+        #expect(tiles.count > 40 && Set(tiles) == Set(b.keys.filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".dzi") }))
+        #expect(tiles.filter { a[$0] != b[$0] }.isEmpty)
+        #expect(!b.keys.contains { $0.hasPrefix("illumstats") }, "nothing is computed")
+        let descriptor = try JSONDecoder().decode(LayerDescriptor.self, from: try #require(b["GFP.json"]))
+        #expect(descriptor.illuminationCorrection?.statistics == computed.file("illumstats/GFP.illumstats"))
+        #expect(descriptor.illuminationCorrection?.images == 8)
+
+        // Every layer's channel needs a file.
+        #expect(throws: BuildError.self) {
+            try sample.build(into: given.path, statistics: [computed.file("illumstats/DAPI.illumstats")])
+        }
+    }
+
     @Test("same input, same bytes: repeated builds, thread counts and job sizes")
     func determinism() throws {
         let sample = try SampleExperiment { _ in }
         var trees: [[String: Data]] = []
         for (threads, batchSize) in [(2, 4), (2, 4), (1, 1), (3, 64), (2, 16)] {
             let output = TemporaryDirectory()
-            let summary = try sample.build(into: output.path) {
+            let summary = try sample.build(into: output.path, threads: threads) {
                 $0.clip = ClipRequest(upper: .value(3000), lower: 150)
-                $0.threads = threads
                 $0.batchSize = batchSize
             }
             #expect(summary.result.tilesWritten > 20)

@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiDatabase
 import IlluminatiImaging
@@ -73,12 +74,13 @@ struct ServerFixture: Sendable {
         let stored = try ExperimentStore(connection).load(experiment.name)
 
         let storage = root + "/storage"
-        var options = LocalBuildOptions()
-        options.threads = 2
+        var options = BuildOptions()
         options.quality = 90
         options.clip = ClipRequest(upper: .percentile(99.9))
-        _ = try LocalPyramidBuild(experiment: experiment, layout: layout, output: "\(storage)/\(experiment.name)",
-                                  options: options).run()
+        var settings = LocalBuildSettings()
+        settings.threads = 2
+        _ = try LocalBuild(experiment: experiment, layout: layout, output: "\(storage)/\(experiment.name)",
+                           options: options, settings: settings).run()
 
         let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,
                                                                    conninfo: conninfo))

@@ -482,7 +482,8 @@ def main() -> int:
             print("[illumcorr] statistics run (ours --illumcorr, statistics computed in the run)", flush=True)
             stats_run = tools.ours("illumcorr-stats", tiff, args.threads, extra=["--illumcorr"])
             stats_dir = stats_run.output / "illumstats"
-            found = sorted(p for p in stats_dir.rglob("*") if p.is_file()) if stats_dir.exists() else []
+            # The merged files only: illumstats/partial/ holds the build's partial sums.
+            found = sorted(stats_dir.glob("*.illumstats")) if stats_dir.exists() else []
             if not found:
                 raise SystemExit(f"{stats_dir}: ours wrote no illumination statistics")
             stats_file = found[0] if len(found) == 1 else stats_dir

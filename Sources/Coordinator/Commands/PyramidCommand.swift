@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
@@ -57,7 +58,7 @@ struct PyramidCommand: ParsableCommand {
     @Flag(name: .long, help: "Align cycles with the manifest's shifts (shift and residue crop).")
     var align = false
 
-    @Option(name: .long, help: "Tiles per job, rounded down to a square power of two.")
+    @Option(name: .long, help: "Tiles per job, rounded down to a square power of two; site images per statistics job (at most 32).")
     var batchSize: Int = 64
 
     @Option(name: .long, help: ArgumentHelp("Decoded-image cache size in MiB.", valueName: "MiB"))
@@ -89,14 +90,13 @@ struct PyramidCommand: ParsableCommand {
     func run() throws {
         LogSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
         AllocatorTuning.keepLargeBuffersMapped()
-        var options = LocalBuildOptions()
+        var options = BuildOptions()
         options.layers = layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         options.quality = quality
-        options.threads = threads
         options.align = align
         options.batchSize = batchSize
-        options.cacheBytes = cacheMb << 20
-        options.keepIntermediate = keepIntermediate
+        // Statistics files given replace statistics computed by the build.
+        options.illumcorr = illumcorr && illumcorrStats.isEmpty
         if let clipValue {
             options.clip = ClipRequest(upper: .value(clipValue), lower: clipLower)
         } else if let clipPercent {
@@ -106,14 +106,14 @@ struct PyramidCommand: ParsableCommand {
         } else {
             options.clip = ClipRequest(upper: .none, lower: clipLower)
         }
-        if !illumcorrStats.isEmpty {
-            let directory = FileManager.default.currentDirectoryPath
-            options.illumination = .files(illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) })
-        } else if illumcorr {
-            options.illumination = .compute
-        }
+        var settings = LocalBuildSettings()
+        settings.threads = threads
+        settings.cacheBytes = cacheMb << 20
+        settings.keepIntermediate = keepIntermediate
+        let directory = FileManager.default.currentDirectoryPath
         let summary = try BuildPyramidLocally(logger: Logger(label: "illuminati")).run(
-            manifest: manifest, output: output, options: options)
+            manifest: manifest, output: output, options: options,
+            statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) }, settings: settings)
         for file in summary.statisticsFiles { print("illumination statistics: \(file)") }
         for layer in summary.layers {
             print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(layer).dzi")

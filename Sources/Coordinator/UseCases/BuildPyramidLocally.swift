@@ -1,53 +1,26 @@
 import Foundation
+import IlluminatiBuild
 import IlluminatiCore
-import IlluminatiPyramid
 import Logging
 
 /// `illuminati pyramid`: a manifest in, DeepZoom pyramids out, on this machine and without a
-/// database. The experiment is checked exactly as `experiment create` checks it.
+/// database. The experiment is read exactly as `experiment create` reads it, and built with
+/// the plan and job handlers of a distributed build.
 struct BuildPyramidLocally {
     var logger: Logger
 
-    func run(manifest: String, output: String, options: LocalBuildOptions) throws -> LocalBuildSummary {
-        let (experiment, layout) = try loadExperiment(manifest)
-        let outputPath = Manifest.resolvePath(output, relativeTo: FileManager.default.currentDirectoryPath)
+    func run(manifest: String, output: String, options: BuildOptions, statisticsInputs: [String],
+             settings: LocalBuildSettings) throws -> LocalBuildSummary {
+        let directory = FileManager.default.currentDirectoryPath
+        let (experiment, layout) = try ManifestExperiment(logger: logger)
+            .load(name: "pyramid", manifestPath: Manifest.resolvePath(manifest, relativeTo: directory))
         let reporter = PhaseProgress()
-        let build = LocalPyramidBuild(experiment: experiment, layout: layout, output: outputPath, options: options,
-                                      logger: logger) { phase, done, total in reporter.update(phase, done, total) }
-        do {
-            let summary = try build.run()
-            reporter.finishAll()
-            return summary
-        } catch let error as LocalBuildError where error.isUsageError {
-            throw InputError(error.description)
-        }
-    }
-
-    /// The experiment a manifest describes, every row and file header checked.
-    func loadExperiment(_ manifest: String) throws -> (Experiment, PlateLayout) {
-        let manifestPath = Manifest.resolvePath(manifest, relativeTo: FileManager.default.currentDirectoryPath)
-        let text = try ManifestFile.text(at: manifestPath)
-        let directory = (manifestPath as NSString).deletingLastPathComponent
-        let (entries, parseProblems) = Manifest.entries(text: text, format: ManifestFormat(path: manifestPath), directory: directory)
-        let paths = Array(Set(entries.map(\.path))).sorted()
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<ImageFileStatus>.allocate(capacity: paths.count)
-        results.initialize(repeating: .unusable("not checked"))
-        defer { results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            results[index] = CreateExperiment.status(of: paths[index])
-        }
-        let files = Dictionary(uniqueKeysWithValues: zip(paths, results))
-        let (experiment, buildProblems) = ExperimentBuilder.build(name: "pyramid", manifestPath: manifestPath,
-                                                                  entries: entries, files: files)
-        let problems = parseProblems + buildProblems
-        guard problems.isEmpty, let experiment else {
-            throw ManifestError(source: manifestPath, problems: problems.isEmpty ? [ManifestProblem(line: 0, "no images")] : problems)
-        }
-        do {
-            return (experiment, try PlateLayout(experiment.layoutSpec))
-        } catch {
-            throw InputError("cannot lay out the plates of \(manifestPath): \(error)")
-        }
+        let build = LocalBuild(experiment: experiment, layout: layout, output: Manifest.resolvePath(output, relativeTo: directory),
+                               options: options, statisticsInputs: statisticsInputs, settings: settings,
+                               logger: logger) { phase, done, total in reporter.update(phase, done, total) }
+        let summary = try build.run()
+        reporter.finishAll()
+        return summary
     }
 }
 

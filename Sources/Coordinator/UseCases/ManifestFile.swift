@@ -9,11 +9,20 @@ enum ManifestFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw InputError("cannot read manifest \(path): \(CreateExperiment.reason(error))")
+            throw InputError("cannot read manifest \(path): \(reason(error))")
         }
         switch ManifestText.decode(Array(data)) {
         case .success(let text): return text
         case .failure(let problem): throw ManifestError(source: path, problems: [problem])
         }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return nsError.localizedDescription
     }
 }

@@ -2,8 +2,6 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiDatabase
-import IlluminatiImaging
-import IlluminatiPyramid
 import IlluminatiQueue
 import Logging
 
@@ -37,20 +35,9 @@ struct PlanBuild {
             }
         }
         let layout = try PlateLayout(experiment.layoutSpec)
-        let expectation = ImageExpectation(width: experiment.siteSize.width, height: experiment.siteSize.height,
-                                           bitDepth: experiment.bitDepth)
         let progress = ProgressLine(label: "intensity windows")
-        var done = 0
-        let layerCount = (options.layers?.count ?? experiment.layers.count)
-        let descriptor = try BuildPlanner.descriptor(experiment: experiment, layout: layout, options: options) { layer, sites in
-            defer { done += 1; progress.update(done, layerCount) }
-            do {
-                return try LayerWindows.decide(sites: sites, clip: options.clip, bitDepth: experiment.bitDepth,
-                                               expectation: expectation, limit: options.histogramImages, threads: threads)
-            } catch let error as ImageFileError {
-                throw InputError("layer \(layer.name): cannot decide its intensity window: \(error)")
-            }
-        }
+        let descriptor = try BuildPlanner.descriptor(experiment: experiment, layout: layout, options: options,
+                                                     threads: threads) { done, total in progress.update(done, total) }
         let plan = try BuildPlanner.plan(descriptor, experiment: experiment, experimentID: stored.id,
                                          params: try JSONPayload.encode(descriptor))
         let build = try builds.create(plan, start: false)
