@@ -52,7 +52,7 @@ let package = Package(
                 plugins: ["EmbedSQL"]),
         // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
         .target(name: "IlluminatiQueue",
-                dependencies: ["IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "IlluminatiDatabase",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
                 exclude: ["Queries"],

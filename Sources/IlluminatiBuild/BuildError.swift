@@ -1,3 +1,5 @@
+import IlluminatiCore
+
 /// Problems planning or running a build that the user can act on.
 public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(String)
@@ -30,4 +32,8 @@ public enum BuildError: Error, Sendable, Equatable, CustomStringConvertible {
             return "layer \(layer): \(reason)"
         }
     }
+}
+
+extension BuildError: ClassifiedError {
+    public var errorClass: ErrorClass { .badInput }
 }

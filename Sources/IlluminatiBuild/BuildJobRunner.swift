@@ -74,19 +74,18 @@ public final class BuildJobRunner: @unchecked Sendable {
     }
 
     /// Runs a job's work in the calling thread, without the queue (also `illuminati run --job`).
-    /// Returns the work's own JSON result.
+    /// Returns the work's own JSON result. `BuildError` and `PyramidError` classify themselves
+    /// (`ClassifiedError`); two more are bad input for a job though not for every caller: an
+    /// image file a job cannot read will not read on a retry, and a job that does not describe
+    /// its work will not describe it on a retry.
     public func run(build: Int64, kind: String, payload: String) throws -> String? {
         do {
             return try runUnclassified(build: build, kind: kind, payload: payload)
         } catch let error as ImageFileError {
             throw PermanentJobError(error.description)
-        } catch let error as BuildError {
-            throw PermanentJobError(error.description)
         } catch let error as PyramidError {
-            switch error {
-            case .write, .intermediate: throw error
-            default: throw PermanentJobError(error.description)
-            }
+            if case .invalidJob = error { throw PermanentJobError(error.description) }
+            throw error
         }
     }
 

@@ -254,3 +254,8 @@ public struct ExperimentStore {
         !(try connection.run(Statements.named("ExperimentDelete"), [name]).rows.isEmpty)
     }
 }
+
+extension ExperimentStoreError: ClassifiedError {
+    /// Unknown, duplicate or malformed experiments: what the user named, not what happened.
+    public var errorClass: ErrorClass { .badInput }
+}

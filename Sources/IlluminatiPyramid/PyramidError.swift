@@ -1,3 +1,5 @@
+import IlluminatiCore
+
 /// Why a pyramid cannot be planned or a job cannot be rendered. Every case that concerns a
 /// file names it; image files that cannot be read fail with `ImageFileError` instead.
 public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -19,6 +21,17 @@ public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
         case .correction(let channel, let reason): "illumination correction of channel \(channel): \(reason)"
         case .intermediate(let path, let reason): "\(path): \(reason)"
         case .write(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
+
+extension PyramidError: ClassifiedError {
+    /// Missing or damaged intermediate tiles and unwritable outputs may be fine on the next try;
+    /// a job that does not describe its work (`invalidJob`) is a failure of whoever planned it.
+    public var errorClass: ErrorClass {
+        switch self {
+        case .unknownLayer, .unsupportedGeometry, .correction: .badInput
+        case .invalidJob, .intermediate, .write: .failure
         }
     }
 }

@@ -54,3 +54,7 @@ public enum ManifestFormat: String, Sendable, CaseIterable {
         self = path.lowercased().hasSuffix(".json") ? .json : .csv
     }
 }
+
+extension ManifestError: ClassifiedError {
+    public var errorClass: ErrorClass { .badInput }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiCore
 import IlluminatiDatabase
 import Logging
 
@@ -152,7 +153,7 @@ final class ClaimLoop: @unchecked Sendable {
             case .shutdown?: writes.releases.append(lease)
             case .deadline?: writes.failures.append(deadlineFailure(run))
             case .leaseLost?, nil:
-                let permanent = error is PermanentJobError
+                let permanent = ErrorClass(of: error) == .badInput
                 writes.failures.append(Failure(lease: lease, kind: permanent ? .permanent : .error,
                                                message: String(describing: error)))
             }

@@ -1,14 +1,18 @@
 import Foundation
+import IlluminatiCore
 
-/// Runs one job: returns its result (JSON text for the history, or nil) or throws. Throw
-/// `PermanentJobError` for failures a retry cannot fix (bad input): the job is dead-lettered
-/// at once; any other error is retried with backoff until attempts run out.
+/// Runs one job: returns its result (JSON text for the history, or nil) or throws. An error
+/// classified as bad input (`ClassifiedError`, e.g. `PermanentJobError`) is one a retry cannot
+/// fix: the job is dead-lettered at once; any other error is retried with backoff until
+/// attempts run out.
 public typealias JobHandler = @Sendable (ClaimedJob, JobContext) async throws -> String?
 
-public struct PermanentJobError: Error, Sendable, CustomStringConvertible {
+/// A failure a retry cannot fix, for handlers whose errors do not classify themselves.
+public struct PermanentJobError: ClassifiedError, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+    public var errorClass: ErrorClass { .badInput }
 }
 
 /// Why a running job is being stopped.
