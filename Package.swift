@@ -82,7 +82,16 @@ let package = Package(
         .executableTarget(name: "FileEmbedder"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"]),
 
+        // The coordinator's use cases: create an experiment, plan a build, drive it, collect
+        // map objects, build locally, local workers, serve the viewer. No terminal, no arguments.
+        .target(name: "IlluminatiCoordinator", dependencies: [
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild",
+            "IlluminatiServer", "IlluminatiProcess",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // illuminati: verbs parsed into use cases, progress drawn on the terminal, errors into exit codes.
         .executableTarget(name: "Coordinator", dependencies: [
+            "IlluminatiCoordinator",
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
             "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiCoordinator
 import IlluminatiDatabase
 
 /// The shared storage root: tiles, intermediates and statistics of every experiment.

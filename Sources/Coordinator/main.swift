@@ -1,12 +1,10 @@
 import ArgumentParser
 import Foundation
+import IlluminatiCoordinator
 import IlluminatiCore
-import IlluminatiBuild
-import IlluminatiDatabase
-import IlluminatiPyramid
 
 // Errors are one clear message on stderr and a non-zero exit, never a stack trace:
-// 2 for bad input (manifest, arguments), 1 for everything else.
+// 2 for bad input (manifest, arguments: see ErrorClass), 1 for everything else.
 InterruptionGuard.install()
 do {
     var command = try Illuminati.parseAsRoot()
@@ -28,20 +26,7 @@ do {
     Illuminati.exit(withError: error)
 }
 
+/// Bad input (`ClassifiedError`) exits 2; everything else, 1.
 func exitCode(for error: Error) -> Int32 {
-    switch error {
-    case is ManifestError, is InputError, is ExperimentStoreError, is BuildError: return 2
-    case let error as PyramidError:
-        switch error {
-        case .unknownLayer, .unsupportedGeometry, .correction: return 2
-        case .invalidJob, .intermediate, .write: return 1
-        }
-    default: return 1
-    }
-}
-
-/// A problem with what the user asked for, as opposed to a failure while doing it.
-struct InputError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    ErrorClass(of: error) == .badInput ? 2 : 1
 }

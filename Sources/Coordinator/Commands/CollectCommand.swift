@@ -1,4 +1,5 @@
 import ArgumentParser
+import IlluminatiCoordinator
 import IlluminatiDatabase
 
 struct CollectCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IlluminatiCore
 import IlluminatiBuild
+import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiImaging
 import IlluminatiQueue
@@ -81,17 +82,18 @@ struct DemoCommand: ParsableCommand {
             options.illumcorr = true
             options.align = true
             options.clip = ClipRequest(upper: .percentile(99.9))
-            let outcome = try PlanBuild(logger: global.logger).run(experimentName: name, options: options,
-                                                                   connection: session.connection)
+            let outcome = try PlanBuild.showingProgress(logger: global.logger)
+                .run(experimentName: name, options: options, connection: session.connection)
             print("build \(outcome.build): planned \(outcome.plan.jobCount) jobs (illumination correction, alignment, clip at 99.9 %)")
         }
-        let local = workers > 0 ? try LocalWorkers() : nil
+        let local = workers > 0 ? try LocalWorkers.guarded() : nil
         try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
         defer { local?.stop() }
         if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage))") }
         let started = Date()
         let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger, interval: .milliseconds(500), depth: 1,
-                               outputs: BuildStorage(root: storage, experiment: name).experimentDirectory)
+                               outputs: BuildStorage(root: storage, experiment: name).experimentDirectory,
+                               display: ProgressView())
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
             let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
+import IlluminatiCoordinator
 import IlluminatiImaging
 
 struct InitCommand: ParsableCommand {
@@ -45,8 +46,8 @@ struct InitCommand: ParsableCommand {
             options.clip = ClipRequest(upper: .percentile(clipPercent))
         }
         try global.withDatabase { session in
-            let outcome = try PlanBuild(logger: global.logger).run(experimentName: experiment, options: options,
-                                                                   connection: session.connection)
+            let outcome = try PlanBuild.showingProgress(logger: global.logger)
+                .run(experimentName: experiment, options: options, connection: session.connection)
             if let replaced = outcome.replaced { print("replaced build \(replaced), which had not started") }
             print("build \(outcome.build) of \(experiment): planned, \(outcome.plan.jobCount) jobs")
             for layer in outcome.plan.layers {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
+import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiQueue
 

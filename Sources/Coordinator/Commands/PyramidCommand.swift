@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
+import IlluminatiCoordinator
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
@@ -111,9 +112,12 @@ struct PyramidCommand: ParsableCommand {
         settings.cacheBytes = cacheMb << 20
         settings.keepIntermediate = keepIntermediate
         let directory = FileManager.default.currentDirectoryPath
-        let summary = try BuildPyramidLocally(logger: Logger(label: "illuminati")).run(
-            manifest: manifest, output: output, options: options,
-            statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) }, settings: settings)
+        let reporter = PhaseProgress()
+        let summary = try BuildPyramidLocally(logger: Logger(label: "illuminati")) { phase, done, total in
+            reporter.update(phase, done, total)
+        }.run(manifest: manifest, output: output, options: options,
+              statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) }, settings: settings)
+        reporter.finishAll()
         for file in summary.statisticsFiles { print("illumination statistics: \(file)") }
         for layer in summary.layers {
             print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(layer).dzi")

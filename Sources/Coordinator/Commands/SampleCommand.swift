@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiCoordinator
 import IlluminatiImaging
 import IlluminatiSample
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
+import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiQueue
 
@@ -32,12 +33,13 @@ struct SubmitCommand: ParsableCommand {
         let storage = try storageOption.root(stateDir: global.stateDir)
         try global.withDatabase { session in
             let stored = try ExperimentStore(session.connection).load(experiment)
-            let local = workers > 0 ? try LocalWorkers() : nil
+            let local = workers > 0 ? try LocalWorkers.guarded() : nil
             try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
             defer { local?.stop() }
             let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger,
                                    interval: .milliseconds(Int(interval * 1000)), depth: depth,
-                                   outputs: BuildStorage(root: storage, experiment: experiment).experimentDirectory)
+                                   outputs: BuildStorage(root: storage, experiment: experiment).experimentDirectory,
+                                   display: ProgressView())
             switch try drive.run(stored, workers: local) {
             case .succeeded(let build):
                 let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)

@@ -2,8 +2,8 @@ import IlluminatiCore
 import IlluminatiDatabase
 
 /// Plain-text renderings of experiments for the terminal.
-enum ExperimentText {
-    static func counts(_ experiment: Experiment) -> String {
+public enum ExperimentText {
+    public static func counts(_ experiment: Experiment) -> String {
         let wells = experiment.plates.reduce(0) { $0 + $1.wells.count }
         let sites = experiment.plates.reduce(0) { $0 + $1.wells.reduce(0) { $0 + $1.sites.count } }
         func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
@@ -13,7 +13,7 @@ enum ExperimentText {
             + "; sites \(experiment.siteSize.height)×\(experiment.siteSize.width) px, \(experiment.bitDepth)-bit"
     }
 
-    static func summary(_ stored: StoredExperiment, layout: PlateLayout) -> String {
+    public static func summary(_ stored: StoredExperiment, layout: PlateLayout) -> String {
         let experiment = stored.experiment
         var lines = [
             "experiment \(experiment.name) (created \(stored.createdAt.prefix(19)))",
@@ -33,7 +33,7 @@ enum ExperimentText {
         return lines.joined(separator: "\n")
     }
 
-    static func table(_ rows: [[String]]) -> String {
+    public static func table(_ rows: [[String]]) -> String {
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, value in

@@ -5,28 +5,17 @@ import Logging
 
 /// Runs the tile server and viewer until the process is interrupted; the interruption guard
 /// stops the private cluster and exits, so this only returns when the server fails.
-struct ServeViewer {
-    var configuration: ServerConfiguration
-    var logger: Logger
+public struct ServeViewer {
+    public var configuration: ServerConfiguration
+    public var logger: Logger
 
-    init(_ options: ServeOptions, storage: String, conninfo: String, logger: Logger) {
-        configuration = ServerConfiguration(host: options.host, port: options.port, storageRoot: storage, conninfo: conninfo)
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
         self.logger = logger
     }
 
-    /// Prints `viewer: <url><path> <note>` once the server listens.
-    func run(path: String, note: String) throws {
-        let host = configuration.host
-        try run { port in
-            // Unbuffered, after whatever print() still holds: whoever waits for this line (a
-            // script, a test) sees it at once and in order.
-            fflush(nil)
-            FileHandle.standardOutput.write(Data("viewer: \(Self.origin(host: host, port: port))\(path) \(note)\n".utf8))
-        }
-    }
-
     /// `announce` gets the port once the server listens (the chosen one when the port is 0).
-    func run(announce: @escaping @Sendable (Int) -> Void) throws {
+    public func run(announce: @escaping @Sendable (Int) -> Void) throws {
         let finished = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         let server = TileServer(configuration: configuration, logger: logger)
@@ -47,7 +36,7 @@ struct ServeViewer {
     }
 
     /// "http://host:port", with a loopback name for the wildcard addresses.
-    static func origin(host: String, port: Int) -> String {
+    public static func origin(host: String, port: Int) -> String {
         let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         return shown.contains(":") ? "http://[\(shown)]:\(port)" : "http://\(shown):\(port)"
     }

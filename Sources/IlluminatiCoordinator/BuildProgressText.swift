@@ -1,8 +1,8 @@
 import IlluminatiQueue
 
 /// The progress of a build as text: one line per layer (depth 1), plus one per level (depth 2).
-enum BuildProgressText {
-    static func lines(_ levels: [LevelProgress], depth: Int) -> [String] {
+public enum BuildProgressText {
+    public static func lines(_ levels: [LevelProgress], depth: Int) -> [String] {
         var lines: [String] = []
         var order: [String] = []
         var byLayer: [String: [LevelProgress]] = [:]

@@ -8,26 +8,39 @@ import Logging
 /// dead workers' jobs, advances levels the barrier missed, shows progress, and collects the
 /// map objects once every layer is complete. Safe to run again after an interruption, and
 /// from two terminals at once (every step is a single idempotent statement).
-struct DriveBuild {
-    var connection: DatabaseConnection
+public struct DriveBuild {
+    public var connection: DatabaseConnection
     /// For reconnecting when PostgreSQL restarts under a running build.
-    var conninfo: String
-    var logger: Logger
-    var interval: Duration
-    var depth: Int
+    public var conninfo: String
+    public var logger: Logger
+    public var interval: Duration
+    public var depth: Int
     /// The experiment's folder on the storage. Emptied when this coordinator starts a planned
     /// build, so that nothing of an earlier build (of this experiment, or of a deleted one of the
     /// same name) shows through the new one: black tiles are not written.
-    var outputs: String
+    public var outputs: String
+    /// Where the build's state and progress lines go.
+    public var display: any BuildDisplay
 
-    enum Outcome {
+    public init(connection: DatabaseConnection, conninfo: String, logger: Logger, interval: Duration, depth: Int,
+                outputs: String, display: any BuildDisplay) {
+        self.connection = connection
+        self.conninfo = conninfo
+        self.logger = logger
+        self.interval = interval
+        self.depth = depth
+        self.outputs = outputs
+        self.display = display
+    }
+
+    public enum Outcome {
         case succeeded(build: Int64)
         /// Dead-lettered jobs hold the build: nothing else can run until they are resubmitted.
         case stuck(build: Int64, failures: [FailedJob])
         case cancelled(build: Int64)
     }
 
-    func run(_ stored: StoredExperiment, workers: LocalWorkers?) throws -> Outcome {
+    public func run(_ stored: StoredExperiment, workers: LocalWorkers?) throws -> Outcome {
         let builds = BuildStore(connection)
         guard let latest = try builds.latestBuild(experiment: stored.id) else {
             throw BuildError.noBuild(experiment: stored.experiment.name)
@@ -35,11 +48,11 @@ struct DriveBuild {
         let build = latest.id
         if latest.cleanedUpAt != nil { throw BuildError.cleanedUp(experiment: stored.experiment.name, build: build) }
         if latest.state == .planned, try builds.start(build, preparing: removeEarlierOutputs) {
-            print("build \(build) of \(stored.experiment.name): started")
+            display.announce("build \(build) of \(stored.experiment.name): started")
         } else {
-            print("build \(build) of \(stored.experiment.name): \(latest.state.rawValue)")
+            display.announce("build \(build) of \(stored.experiment.name): \(latest.state.rawValue)")
         }
-        let view = ProgressView()
+        let view = display
         var reportedExits = Set<pid_t>()
         var connection = self.connection
         let notifications = BuildNotifications(build: build)
@@ -109,22 +122,4 @@ struct DriveBuild {
             throw InputError("every local worker exited; see their messages above")
         }
     }
-}
-
-/// Redraws a block of lines in place on a terminal; prints changed blocks otherwise.
-final class ProgressView {
-    private let isTerminal = isatty(STDOUT_FILENO) == 1
-    private var previous: [String] = []
-
-    func show(_ lines: [String]) {
-        guard lines != previous else { return }
-        var text = ""
-        if isTerminal && !previous.isEmpty { text += "\u{1B}[\(previous.count)A" }
-        for line in lines { text += (isTerminal ? "\u{1B}[2K" : "") + line + "\n" }
-        if !isTerminal { text += "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
-        previous = lines
-    }
-
-    func finish() { previous = [] }
 }

@@ -7,18 +7,27 @@ import Logging
 
 /// `init`: decides every layer's window, plans the jobs and records the build (not started).
 /// A planned build that never started is replaced; a started one is left alone.
-struct PlanBuild {
-    var logger: Logger
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+public struct PlanBuild {
+    public var logger: Logger
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Windows decided so far of all to decide (reading every layer's images takes a while).
+    public var windowProgress: @Sendable (_ done: Int, _ total: Int) -> Void
 
-    struct Outcome {
-        var build: Int64
-        var replaced: Int64?
-        var descriptor: BuildDescriptor
-        var plan: BuildPlan
+    public init(logger: Logger, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                windowProgress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) {
+        self.logger = logger
+        self.threads = threads
+        self.windowProgress = windowProgress
     }
 
-    func run(experimentName: String, options: BuildOptions, connection: DatabaseConnection) throws -> Outcome {
+    public struct Outcome {
+        public var build: Int64
+        public var replaced: Int64?
+        public var descriptor: BuildDescriptor
+        public var plan: BuildPlan
+    }
+
+    public func run(experimentName: String, options: BuildOptions, connection: DatabaseConnection) throws -> Outcome {
         let stored = try ExperimentStore(connection).load(experimentName)
         let experiment = stored.experiment
         let builds = BuildStore(connection)
@@ -35,9 +44,8 @@ struct PlanBuild {
             }
         }
         let layout = try PlateLayout(experiment.layoutSpec)
-        let progress = ProgressLine(label: "intensity windows")
         let descriptor = try BuildPlanner.descriptor(experiment: experiment, layout: layout, options: options,
-                                                     threads: threads) { done, total in progress.update(done, total) }
+                                                     threads: threads, progress: windowProgress)
         let plan = try BuildPlanner.plan(descriptor, experiment: experiment, experimentID: stored.id,
                                          params: try JSONPayload.encode(descriptor))
         let build = try builds.create(plan, start: false)

@@ -3,7 +3,7 @@ import IlluminatiDatabase
 
 /// The JSON printed by `experiment show --json`: pyramid size and the offset of every
 /// plate, well and site in base-level pixels, as [y, x].
-struct GeometryDocument: Encodable {
+public struct GeometryDocument: Encodable {
     struct Pyramid: Encodable {
         var height: Int
         var width: Int
@@ -32,7 +32,7 @@ struct GeometryDocument: Encodable {
     var pyramid: Pyramid
     var plates: [Plate]
 
-    init(_ stored: StoredExperiment, layout: PlateLayout) {
+    public init(_ stored: StoredExperiment, layout: PlateLayout) {
         let experiment = stored.experiment
         self.experiment = experiment.name
         created_at = stored.createdAt

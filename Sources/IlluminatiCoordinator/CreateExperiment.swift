@@ -5,10 +5,12 @@ import Logging
 
 /// `experiment create`: read the manifest, check every row and every file header, and
 /// store the experiment — all or nothing.
-struct CreateExperiment {
-    var logger: Logger
+public struct CreateExperiment {
+    public var logger: Logger
 
-    func run(name: String, manifest: String, pixelSize: Double? = nil, store: ExperimentStore) throws -> (Experiment, PlateLayout) {
+    public init(logger: Logger) { self.logger = logger }
+
+    public func run(name: String, manifest: String, pixelSize: Double? = nil, store: ExperimentStore) throws -> (Experiment, PlateLayout) {
         let manifestPath = Manifest.resolvePath(manifest, relativeTo: FileManager.default.currentDirectoryPath)
         guard ExperimentBuilder.isValidExperimentName(name) else {
             throw InputError("bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)")

@@ -3,11 +3,17 @@ import IlluminatiProcess
 
 /// `submit --workers N`: worker processes on this machine for the duration of the command,
 /// started from the `illuminati-worker` next to this executable.
-final class LocalWorkers {
-    private(set) var pids: [pid_t] = []
-    let executable: String
+public final class LocalWorkers {
+    public private(set) var pids: [pid_t] = []
+    public let executable: String
+    /// Told of every worker started and every worker stopped, so that whoever must stop them
+    /// on a signal (the command line's interruption guard) knows which are running.
+    private let started: (pid_t) -> Void
+    private let stopped: (pid_t) -> Void
 
-    init() throws {
+    public init(started: @escaping (pid_t) -> Void = { _ in }, stopped: @escaping (pid_t) -> Void = { _ in }) throws {
+        self.started = started
+        self.stopped = stopped
         let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let candidate = URL(fileURLWithPath: Bundle.main.executablePath ?? own.path).deletingLastPathComponent()
             .appendingPathComponent("illuminati-worker").path
@@ -17,30 +23,30 @@ final class LocalWorkers {
         executable = candidate
     }
 
-    func start(count: Int, conninfo: String, storage: String, logLevel: String) throws {
+    public func start(count: Int, conninfo: String, storage: String, logLevel: String) throws {
         for _ in 0..<count {
             // The lifeline stops the workers with this process even when it is killed outright.
             let arguments = [executable, "--database-url", conninfo, "--storage", storage, "--concurrency", "1",
                              "--log-level", logLevel, "--parent-lifeline", "\(ParentLifeline.childDescriptor)"]
             let pid = try ChildProcess.spawn(arguments, lifeline: true)
-            InterruptionGuard.track(pid)
+            started(pid)
             pids.append(pid)
         }
     }
 
     /// SIGTERM to every worker, then waits for them (they release what they hold).
-    func stop() {
+    public func stop() {
         for pid in pids { kill(pid, SIGTERM) }
         for pid in pids {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
-            InterruptionGuard.untrack(pid)
+            stopped(pid)
         }
         pids = []
     }
 
     /// Workers that exited on their own (crashed or gave up), so `submit` can say so.
-    func exited() -> [pid_t] {
+    public func exited() -> [pid_t] {
         pids.filter { pid in
             var status: Int32 = 0
             return waitpid(pid, &status, WNOHANG) == pid

@@ -2,12 +2,14 @@ import IlluminatiCore
 import IlluminatiDatabase
 
 /// `collect`: the Plates, Wells and Sites outlines of an experiment into PostGIS (§4.4).
-struct CollectMapObjects {
-    let connection: DatabaseConnection
+public struct CollectMapObjects {
+    public let connection: DatabaseConnection
+
+    public init(connection: DatabaseConnection) { self.connection = connection }
 
     /// Returns the number of outlines written per type.
     @discardableResult
-    func run(_ stored: StoredExperiment) throws -> [MapObjectType: Int] {
+    public func run(_ stored: StoredExperiment) throws -> [MapObjectType: Int] {
         let experiment = stored.experiment
         let layout = try PlateLayout(experiment.layoutSpec)
         var shifts: [Experiment.SiteKey: [PixelOffset]] = [:]

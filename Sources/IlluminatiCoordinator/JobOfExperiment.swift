@@ -3,8 +3,8 @@ import IlluminatiDatabase
 import IlluminatiQueue
 
 /// A job by id, checked to belong to a build of the named experiment.
-enum JobOfExperiment {
-    static func find(_ id: Int, experiment: String, connection: DatabaseConnection) throws -> (StoredExperiment, JobRecord) {
+public enum JobOfExperiment {
+    public static func find(_ id: Int, experiment: String, connection: DatabaseConnection) throws -> (StoredExperiment, JobRecord) {
         let stored = try ExperimentStore(connection).load(experiment)
         guard let job = try QueueInspector(connection).job(Int64(id)) else {
             throw InputError("no job \(id) (job ids are in `illuminati status \(experiment)`)")

@@ -1,0 +1,23 @@
+import Foundation
+import IlluminatiCoordinator
+import IlluminatiServer
+import Logging
+
+extension ServeViewer {
+    init(_ options: ServeOptions, storage: String, conninfo: String, logger: Logger) {
+        self.init(configuration: ServerConfiguration(host: options.host, port: options.port, storageRoot: storage,
+                                                     conninfo: conninfo),
+                  logger: logger)
+    }
+
+    /// Prints `viewer: <url><path> <note>` once the server listens.
+    func run(path: String, note: String) throws {
+        let host = configuration.host
+        try run { port in
+            // Unbuffered, after whatever print() still holds: whoever waits for this line (a
+            // script, a test) sees it at once and in order.
+            fflush(nil)
+            FileHandle.standardOutput.write(Data("viewer: \(Self.origin(host: host, port: port))\(path) \(note)\n".utf8))
+        }
+    }
+}
