@@ -82,8 +82,10 @@ public struct LocalBuild {
         summary.stages = pyramidLevels.max() ?? 0
         summary.jobs = plan.flatMap(\.levels).joined().filter { if case .pyramid = $0 { true } else { false } }.count
         summary.statisticsFiles = channels.compactMap { descriptor.statisticsPath(channel: $0, storage: storage) }
-        for layer in descriptor.layers { summary.windows[layer.spec.name] = layer.spec.window }
-        for layer in descriptor.layers { logger.info("layer \(layer.spec.name): \(layer.spec.sites.count) sites, window \(layer.spec.window)") }
+        for layer in descriptor.layers {
+            summary.windows[layer.spec.name] = layer.spec.window
+            logger.info("layer \(layer.spec.name): \(layer.spec.sites.count) sites, window \(layer.spec.window)")
+        }
 
         let images = ImageCache<String, GrayImage>(capacityBytes: settings.cacheBytes)
         // One context per channel, made once (by the first job that needs it) and kept.

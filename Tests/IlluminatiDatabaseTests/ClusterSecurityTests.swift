@@ -73,8 +73,7 @@ import Testing
 
     @Test(.enabled(if: runningAsRoot, "the /var/tmp fallback is for root only"))
     func rootInAPrivateFolderKeepsTheClusterUnderVarTmp() throws {
-        let home = try Self.privateFolder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = TemporaryDirectory.make(prefix: "illuminati-private", mode: 0o700).path
         let stateDirectory = home + "/checkout/.illuminati"
         let fallback = EmbeddedCluster.fallbackRoot(for: stateDirectory)
         defer { try? FileManager.default.removeItem(atPath: fallback) }
@@ -95,8 +94,7 @@ import Testing
 
     @Test(.enabled(if: runningAsRoot, "the /var/tmp fallback is for root only"))
     func aLinkPlantedInVarTmpIsRefusedNotFollowed() throws {
-        let home = try Self.privateFolder()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+        let home = TemporaryDirectory.make(prefix: "illuminati-private", mode: 0o700).path
         let victim = TemporaryDirectory.make(prefix: "illuminati-victim")
         defer { victim.remove() }
         let stateDirectory = home + "/.illuminati"
@@ -163,13 +161,5 @@ import Testing
         #expect(waitUntil(.seconds(60)) { !FileManager.default.fileExists(atPath: pidFile) },
                 "the private cluster must stop once its last user is gone")
         #expect(try !cluster.isRunning())
-    }
-
-    /// A 0700 folder of root's, as `mktemp -d` or /root gives.
-    static func privateFolder() throws -> String {
-        var template = Array("/tmp/illuminati-private-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        #expect(chmod(path, 0o700) == 0)
-        return path
     }
 }

@@ -7,10 +7,12 @@ import Foundation
 public struct TemporaryDirectory: Sendable {
     public let path: String
 
-    public static func make(prefix: String = "illuminati-test", removeAtExit: Bool = true) -> TemporaryDirectory {
-        var template = Array("\(NSTemporaryDirectory())/\(prefix)-XXXXXX".utf8CString)
+    /// `mode` 0o700 gives a folder like `mktemp -d` or /root, which the `postgres` user cannot enter.
+    public static func make(prefix: String = "illuminati-test", removeAtExit: Bool = true,
+                            mode: mode_t = 0o755) -> TemporaryDirectory {
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)-XXXXXX").utf8CString)
         let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        chmod(path, 0o755)
+        chmod(path, mode)
         if removeAtExit { ExitCleanup.register(path) }
         return TemporaryDirectory(path: path)
     }
