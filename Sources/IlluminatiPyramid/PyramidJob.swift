@@ -1,3 +1,5 @@
+import IlluminatiCore
+
 /// One unit of pyramid work, small enough to travel as a queue payload (JSON).
 ///
 /// A job renders a block of tiles of one level and then, from memory, the same area at

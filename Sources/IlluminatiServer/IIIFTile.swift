@@ -1,3 +1,4 @@
+import IlluminatiCore
 import IlluminatiPyramid
 
 /// IIIF Image API 3.0 level 0: the only regions and sizes served are the tiles `info.json`
