@@ -34,13 +34,16 @@ let package = Package(
 
         // Experiment model, manifest, plate geometry, stitch helpers, tile grid: pure, no I/O.
         .target(name: "IlluminatiCore"),
+        // The storage: where an experiment's files lie, atomic writes, private folders made
+        // without following links, and the tile sink/source seam that pyramids are kept behind.
+        .target(name: "IlluminatiStorage", dependencies: ["IlluminatiCore"]),
         // Pixels: readers, writers, encoders.
         .target(name: "IlluminatiImaging",
-                dependencies: ["IlluminatiCore", "CTIFF", "CPNGShim", "CTurboJPEG",
+                dependencies: ["IlluminatiCore", "IlluminatiStorage", "CTIFF", "CPNGShim", "CTurboJPEG",
                                .product(name: "Logging", package: "swift-log")]),
         // Tile planning and rendering: lossless intermediate levels, DeepZoom output, descriptors.
         .target(name: "IlluminatiPyramid",
-                dependencies: ["IlluminatiCore", "IlluminatiImaging", .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiStorage", .product(name: "Logging", package: "swift-log")]),
         // Synthetic fluorescence plates for demos, tests and benchmarks.
         .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
         // Child processes: helper programs run to completion, long-running children, their lifeline.
@@ -63,7 +66,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // A build: planning an experiment into queue jobs, and running those jobs in a worker.
         .target(name: "IlluminatiBuild",
-                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         // zlib's deflate, for gzip-encoded JSON responses.
@@ -71,7 +74,7 @@ let package = Package(
         // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
         // and map-object JSON, static viewer files embedded at build time.
         .target(name: "IlluminatiServer",
-                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
                                "IlluminatiMetrics", "CZlib",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
@@ -85,7 +88,7 @@ let package = Package(
         // The coordinator's use cases: create an experiment, plan a build, drive it, collect
         // map objects, build locally, local workers, serve the viewer. No terminal, no arguments.
         .target(name: "IlluminatiCoordinator", dependencies: [
-            "IlluminatiCore", "IlluminatiImaging", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild",
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiStorage", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild",
             "IlluminatiServer", "IlluminatiProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -93,12 +96,12 @@ let package = Package(
         .executableTarget(name: "Coordinator", dependencies: [
             "IlluminatiCoordinator",
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
-            "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
+            "IlluminatiStorage", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Worker", dependencies: [
-            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiMetrics", "IlluminatiProcess",
+            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiStorage", "IlluminatiMetrics", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,15 +120,17 @@ let package = Package(
         .target(name: "IlluminatiTestSupport",
                 dependencies: ["IlluminatiDatabase", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
         .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
+        .testTarget(name: "IlluminatiStorageTests", dependencies: ["IlluminatiStorage", "IlluminatiCore", "IlluminatiTestSupport"]),
         // A worker with trivial job kinds, for the queue's process tests.
         .executableTarget(name: "QueueTestWorker",
                           dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Tests/QueueTestWorker"),
-        .testTarget(name: "IlluminatiBuildTests", dependencies: ["IlluminatiBuild"]),
+        .testTarget(name: "IlluminatiBuildTests", dependencies: ["IlluminatiBuild", "IlluminatiStorage"]),
         .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
         .testTarget(name: "IlluminatiPyramidTests",
-                    dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample"]),
+                    dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample",
+                                   "IlluminatiStorage"]),
         .testTarget(name: "IlluminatiQueueTests",
                     dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
@@ -133,12 +138,12 @@ let package = Package(
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiProcess"]),
         .testTarget(name: "IlluminatiCoordinatorTests",
                     dependencies: ["IlluminatiCoordinator", "IlluminatiBuild", "IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPyramid",
-                                   "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
+                                   "IlluminatiStorage", "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
                                    "IlluminatiQueue"]),
         .testTarget(name: "IlluminatiServerTests",
-                    dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiImaging", "IlluminatiCore",
+                    dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess",
                                    "CZlib", "CPNG"]),
     ]

@@ -1,11 +1,12 @@
 import Foundation
 import IlluminatiCoordinator
 import IlluminatiServer
+import IlluminatiStorage
 import Logging
 
 extension ServeViewer {
-    init(_ options: ServeOptions, storage: String, conninfo: String, logger: Logger) {
-        self.init(configuration: ServerConfiguration(host: options.host, port: options.port, storageRoot: storage,
+    init(_ options: ServeOptions, storage: StorageRoot, conninfo: String, logger: Logger) {
+        self.init(configuration: ServerConfiguration(host: options.host, port: options.port, storageRoot: storage.path,
                                                      conninfo: conninfo),
                   logger: logger)
     }

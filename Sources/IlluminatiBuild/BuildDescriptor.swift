@@ -1,6 +1,7 @@
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 
 /// Everything a job needs to run, decided once when the build is planned and stored with the
 /// build (its `params`; `illuminati pyramid` keeps it in memory): workers never re-derive
@@ -29,7 +30,7 @@ public struct BuildDescriptor: Hashable, Sendable, Codable {
     public func layer(_ name: String) -> Layer? { layers.first { $0.spec.name == name } }
 
     /// The statistics file that corrects `channel`; nil when the channel is not corrected.
-    public func statisticsPath(channel: String, storage: BuildStorage) -> String? {
+    public func statisticsPath(channel: String, storage: ExperimentStorage) -> String? {
         if let file = statisticsFiles?[channel] { return file }
         return correctedChannels.contains(channel) ? storage.statisticsPath(channel: channel) : nil
     }

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 
 /// What a job did: recorded as JSON in the queue's history, summed by `illuminati pyramid`.
 public enum BuildJobOutcome: Sendable {
@@ -24,14 +25,14 @@ public enum BuildJobOutcome: Sendable {
 /// same code on the same inputs.
 public struct BuildJobHandlers: Sendable {
     public var descriptor: BuildDescriptor
-    public var storage: BuildStorage
+    public var storage: ExperimentStorage
     /// The render context of a channel; asked for by pyramid jobs only, so once the channel's
     /// statistics exist.
     public var renderContext: @Sendable (String) throws -> RenderContext
     /// `pyramid --keep-intermediate`: a layer's finish leaves its lossless intermediates.
     public var keepsIntermediates = false
 
-    public init(descriptor: BuildDescriptor, storage: BuildStorage, keepsIntermediates: Bool = false,
+    public init(descriptor: BuildDescriptor, storage: ExperimentStorage, keepsIntermediates: Bool = false,
                 renderContext: @escaping @Sendable (String) throws -> RenderContext) {
         self.descriptor = descriptor
         self.storage = storage
@@ -58,7 +59,7 @@ public struct BuildJobHandlers: Sendable {
 
     /// A channel's render context: its layers and, when it is corrected, the correction from
     /// its statistics file. `bands` threads smooth the statistics (same maps for any number).
-    public static func makeRenderContext(channel: String, descriptor: BuildDescriptor, storage: BuildStorage,
+    public static func makeRenderContext(channel: String, descriptor: BuildDescriptor, storage: ExperimentStorage,
                                          cache: ImageCache<String, GrayImage>, bands: Int) throws -> RenderContext {
         var corrections: [String: IlluminationCorrection] = [:]
         if let path = descriptor.statisticsPath(channel: channel, storage: storage) {
@@ -71,7 +72,7 @@ public struct BuildJobHandlers: Sendable {
         return try RenderContext(
             layout: descriptor.layout, siteSize: descriptor.siteSize, bitDepth: descriptor.bitDepth,
             layers: descriptor.layers.filter { $0.spec.channel == channel }.map(\.spec), corrections: corrections,
-            quality: descriptor.options.quality, storage: storage.pyramids, sharedCache: cache)
+            quality: descriptor.options.quality, store: storage.pyramids, sharedCache: cache)
     }
 }
 

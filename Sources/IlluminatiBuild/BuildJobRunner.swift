@@ -4,6 +4,7 @@ import IlluminatiDatabase
 import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiQueue
+import IlluminatiStorage
 import Logging
 
 /// Runs the jobs of builds in a worker process: reads each build's descriptor once, keeps one
@@ -91,7 +92,7 @@ public final class BuildJobRunner: @unchecked Sendable {
 
     private func runUnclassified(build: Int64, kind: String, payload: String) throws -> String? {
         let descriptor = try self.descriptor(build)
-        let storage = BuildStorage(root: storageRoot, experiment: descriptor.experiment)
+        let storage = ExperimentStorage(root: storageRoot, experiment: descriptor.experiment)
         let job = try BuildJob(kind: kind, payload: payload)
         let handlers = BuildJobHandlers(descriptor: descriptor, storage: storage) { [self] channel in
             try renderContext(build, channel: channel, descriptor, storage)
@@ -118,7 +119,7 @@ public final class BuildJobRunner: @unchecked Sendable {
     /// Built on the first pyramid job of a channel: by then its statistics exist, because
     /// the queue runs a layer only after the statistics layer it waits for.
     func renderContext(_ build: Int64, channel: String, _ descriptor: BuildDescriptor,
-                       _ storage: BuildStorage) throws -> RenderContext {
+                       _ storage: ExperimentStorage) throws -> RenderContext {
         try contexts.value(for: ContextKey(build: build, channel: channel), cost: \.retainedBytes) {
             try BuildJobHandlers.makeRenderContext(channel: channel, descriptor: descriptor, storage: storage,
                                                    cache: cache, bands: 1)

@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 import Logging
 
 /// How `illuminati pyramid` runs a build on this machine; what it builds is `BuildOptions`.
@@ -61,7 +62,7 @@ public struct LocalBuild {
     public func run() throws -> LocalBuildSummary {
         let started = DispatchTime.now()
         let threads = max(1, settings.threads)
-        let storage = BuildStorage(experimentDirectory: output)
+        let storage = ExperimentStorage(directory: output)
         var given: [String: String] = [:]
         if !statisticsInputs.isEmpty {
             let channels = try ExperimentLayers.select(options.layers, in: experiment).map { experiment.channels[$0.key.channel].name }
@@ -140,29 +141,10 @@ public struct LocalBuild {
     /// Removes what an earlier build left of these layers and statistics, so that the folder
     /// holds only this build's files of them (a `submit` empties the whole experiment folder;
     /// this folder may hold other things).
-    private func clean(_ storage: BuildStorage, for descriptor: BuildDescriptor) throws {
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(atPath: storage.experimentDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw PyramidError.write(path: storage.experimentDirectory, reason: "cannot create folder: \(error.localizedDescription)")
-        }
-        let pyramids = storage.pyramids
-        var paths: [String] = []
-        for layer in descriptor.layers.map(\.spec.name) {
-            paths += [pyramids.tilesDirectory(layer: layer), pyramids.intermediateDirectory(layer: layer),
-                      pyramids.dziPath(layer: layer), pyramids.descriptorPath(layer: layer)]
-        }
-        for channel in descriptor.correctedChannels {
-            paths += [storage.statisticsPath(channel: channel), storage.partialStatisticsDirectory(channel: channel)]
-        }
-        for path in paths where manager.fileExists(atPath: path) {
-            do {
-                try manager.removeItem(atPath: path)
-            } catch {
-                throw PyramidError.write(path: path, reason: "cannot remove the previous build: \(error.localizedDescription)")
-            }
-        }
+    private func clean(_ storage: ExperimentStorage, for descriptor: BuildDescriptor) throws {
+        try storage.create()
+        for layer in descriptor.layers.map(\.spec.name) { try storage.pyramids.removeLayer(layer) }
+        for channel in descriptor.correctedChannels { try storage.removeStatistics(channel: channel) }
     }
 
     private func logMemory(_ moment: String) {

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiImaging
+import IlluminatiStorage
 
 /// The distributed illumination-statistics step: partial sums per batch of images, merged
 /// (Chan's parallel update, exact up to rounding) by one job per channel.
@@ -8,20 +9,19 @@ enum StatisticsJobs {
         var images: Int
     }
 
-    static func partial(_ job: StatisticsPartialJob, descriptor: BuildDescriptor, storage: BuildStorage) throws -> Outcome {
+    static func partial(_ job: StatisticsPartialJob, descriptor: BuildDescriptor, storage: ExperimentStorage) throws -> Outcome {
         let expectation = ImageExpectation(width: descriptor.siteSize.width, height: descriptor.siteSize.height,
                                            bitDepth: descriptor.bitDepth)
         var statistics = IlluminationStatistics(width: descriptor.siteSize.width, height: descriptor.siteSize.height)
         for path in job.paths {
             try statistics.add(try ImageFiles.read(path, expecting: expectation))
         }
-        try makeDirectory(storage.partialStatisticsDirectory(channel: job.channel))
-        try IlluminationStatisticsFile.write(statistics, channel: job.channel,
-                                             to: storage.partialStatisticsPath(channel: job.channel, part: job.part))
+        try write(statistics, channel: job.channel, to: ExperimentLayout.partialStatistics(channel: job.channel, part: job.part),
+                  storage: storage)
         return Outcome(images: statistics.count)
     }
 
-    static func merge(_ job: StatisticsMergeJob, storage: BuildStorage) throws -> Outcome {
+    static func merge(_ job: StatisticsMergeJob, storage: ExperimentStorage) throws -> Outcome {
         var total: IlluminationStatistics?
         for part in 0..<job.parts {
             let (channel, partial) = try IlluminationStatisticsFile.read(storage.partialStatisticsPath(channel: job.channel, part: part))
@@ -30,23 +30,18 @@ enum StatisticsJobs {
             }
             if total == nil { total = partial } else { try total!.merge(partial) }
         }
-        guard let total else { throw BuildError.missingStatistics(channel: job.channel, path: storage.partialStatisticsDirectory(channel: job.channel)) }
-        try IlluminationStatisticsFile.write(total, channel: job.channel, to: storage.statisticsPath(channel: job.channel))
+        guard let total else {
+            throw BuildError.missingStatistics(channel: job.channel,
+                                               path: storage.path(ExperimentLayout.partialStatisticsFolder(channel: job.channel)))
+        }
+        try write(total, channel: job.channel, to: ExperimentLayout.statistics(channel: job.channel), storage: storage)
         return Outcome(images: total.count)
     }
 
-    static func makeDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw PyramidWriteError(path: path, reason: error.localizedDescription)
+    private static func write(_ statistics: IlluminationStatistics, channel: String, to relative: String,
+                              storage: ExperimentStorage) throws {
+        try storage.writeAtomically(relative) { file in
+            try IlluminationStatisticsFile.write(statistics, channel: channel, into: file, path: storage.path(relative))
         }
     }
-}
-
-/// A folder on the shared storage cannot be made (retried: the storage may come back).
-struct PyramidWriteError: Error, CustomStringConvertible {
-    var path: String
-    var reason: String
-    var description: String { "\(path): \(reason)" }
 }

@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiStorage
 import Logging
 
 /// `submit`: starts the build if it is only planned, then watches it to the end: reaps
@@ -18,12 +19,12 @@ public struct DriveBuild {
     /// The experiment's folder on the storage. Emptied when this coordinator starts a planned
     /// build, so that nothing of an earlier build (of this experiment, or of a deleted one of the
     /// same name) shows through the new one: black tiles are not written.
-    public var outputs: String
+    public var outputs: ExperimentStorage
     /// Where the build's state and progress lines go.
     public var display: any BuildDisplay
 
     public init(connection: DatabaseConnection, conninfo: String, logger: Logger, interval: Duration, depth: Int,
-                outputs: String, display: any BuildDisplay) {
+                outputs: ExperimentStorage, display: any BuildDisplay) {
         self.connection = connection
         self.conninfo = conninfo
         self.logger = logger
@@ -105,11 +106,10 @@ public struct DriveBuild {
     }
 
     private func removeEarlierOutputs() throws {
-        guard FileManager.default.fileExists(atPath: outputs) else { return }
         do {
-            try FileManager.default.removeItem(atPath: outputs)
-        } catch {
-            throw InputError("cannot remove the earlier outputs in \(outputs) before the build starts: \(error.localizedDescription)")
+            try outputs.remove()
+        } catch let error as StorageError {
+            throw InputError("cannot remove the earlier outputs in \(outputs.directory) before the build starts: \(error.reason)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiProcess
+import IlluminatiStorage
 
 /// `submit --workers N`: worker processes on this machine for the duration of the command,
 /// started from the `illuminati-worker` next to this executable.
@@ -23,10 +24,10 @@ public final class LocalWorkers {
         executable = candidate
     }
 
-    public func start(count: Int, conninfo: String, storage: String, logLevel: String) throws {
+    public func start(count: Int, conninfo: String, storage: StorageRoot, logLevel: String) throws {
         for _ in 0..<count {
             // The lifeline stops the workers with this process even when it is killed outright.
-            let arguments = [executable, "--database-url", conninfo, "--storage", storage, "--concurrency", "1",
+            let arguments = [executable, "--database-url", conninfo, "--storage", storage.path, "--concurrency", "1",
                              "--log-level", logLevel, "--parent-lifeline", "\(ParentLifeline.childDescriptor)"]
             let pid = try ChildProcess.spawn(arguments, lifeline: true)
             started(pid)

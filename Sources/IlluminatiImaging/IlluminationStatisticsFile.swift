@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiStorage
 
 /// Illumination statistics on disk, in a format any tool can read without this code.
 ///
@@ -118,20 +119,29 @@ public enum IlluminationStatisticsFile {
     /// Writes atomically (temporary file + rename), streaming the arrays: no second copy of
     /// them in memory.
     public static func write(_ statistics: IlluminationStatistics, channel: String, to path: String) throws {
-        let line = try headerLine(statistics, channel: channel)
         do {
             try AtomicFile.write(to: path) { temporary in
-                let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard fd >= 0 else { throw ImageFailure("cannot create: \(errnoText())") }
+                let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { throw IlluminationStatisticsError("\(path): cannot create: \(errnoText())") }
                 defer { close(fd) }
-                try line.withUnsafeBytes { try writeAll(fd, $0) }
-                var chunk = [UInt64](repeating: 0, count: 1 << 16)
-                for array in [statistics.mean, statistics.m2] {
-                    for start in stride(from: 0, to: array.count, by: chunk.count) {
-                        let n = min(chunk.count, array.count - start)
-                        for i in 0..<n { chunk[i] = array[start + i].bitPattern.littleEndian }
-                        try chunk.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<(8 * n)])) }
-                    }
+                try write(statistics, channel: channel, into: fd, path: path)
+            }
+        } catch let failure as StorageError {
+            throw IlluminationStatisticsError("\(path): \(failure.reason)")
+        }
+    }
+
+    /// Writes the file into `fd`, open for writing and empty; `path` names it in errors.
+    public static func write(_ statistics: IlluminationStatistics, channel: String, into fd: Int32, path: String) throws {
+        do {
+            let line = try headerLine(statistics, channel: channel)
+            try line.withUnsafeBytes { try writeAll(fd, $0) }
+            var chunk = [UInt64](repeating: 0, count: 1 << 16)
+            for array in [statistics.mean, statistics.m2] {
+                for start in stride(from: 0, to: array.count, by: chunk.count) {
+                    let n = min(chunk.count, array.count - start)
+                    for i in 0..<n { chunk[i] = array[start + i].bitPattern.littleEndian }
+                    try chunk.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<(8 * n)])) }
                 }
             }
         } catch let failure as ImageFailure {

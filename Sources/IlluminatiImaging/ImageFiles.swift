@@ -1,3 +1,5 @@
+import IlluminatiStorage
+
 /// Reading and writing single-channel microscope images (TIFF and PNG, 8 or 16 bits).
 ///
 /// Every failure is an `ImageFileError` naming the file and the problem; nothing is printed
@@ -96,6 +98,8 @@ public enum ImageFiles {
         do {
             return try body()
         } catch let failure as ImageFailure {
+            throw ImageFileError(path: path, reason: failure.reason)
+        } catch let failure as StorageError {
             throw ImageFileError(path: path, reason: failure.reason)
         } catch {
             throw ImageFileError(path: path, reason: String(describing: error))

@@ -1,4 +1,6 @@
 import Foundation
+import IlluminatiCore
+import IlluminatiStorage
 
 /// A tile of the lossless intermediate (fixed point, 8 fractional bits) as stored between
 /// stages: a 32-byte header and the samples.
@@ -48,17 +50,25 @@ enum IntermediateTile {
 
     /// Reads a stored tile into `destination` (row pitch `stride`), checking that it is the
     /// tile and size the caller expects.
-    static func read(_ path: String, expecting tile: TileAddress, width: Int, height: Int,
+    static func read(_ tile: TileAddress, from source: any TileSource, width: Int, height: Int,
                      into destination: UnsafeMutablePointer<UInt16>, stride: Int) throws {
-        let data: Data
+        let path = source.intermediateLocation(tile)
+        let stored: StoredFile?
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let missing = (error as NSError).code == NSFileReadNoSuchFileError
-            throw PyramidError.intermediate(path: path, reason: missing
-                ? "missing: the job of the previous stage that renders tile \(tile) has not written it"
-                : "cannot read: \(error.localizedDescription)")
+            stored = try source.intermediate(tile)
+        } catch let error as StorageError {
+            throw PyramidError.intermediate(path: path, reason: "cannot read: \(error.reason)")
         }
+        guard let stored else {
+            throw PyramidError.intermediate(path: path,
+                reason: "missing: the job of the previous stage that renders tile \(tile) has not written it")
+        }
+        try decode(stored.bytes, path: path, expecting: tile, width: width, height: height, into: destination, stride: stride)
+    }
+
+    /// Decodes a stored tile's bytes; `path` names it in errors.
+    static func decode(_ data: [UInt8], path: String, expecting tile: TileAddress, width: Int, height: Int,
+                       into destination: UnsafeMutablePointer<UInt16>, stride: Int) throws {
         try data.withUnsafeBytes { raw in
             guard raw.count >= headerSize, Array(raw.prefix(8)) == magic else {
                 throw PyramidError.intermediate(path: path, reason: "not an intermediate tile (bad header)")

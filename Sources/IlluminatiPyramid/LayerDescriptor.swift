@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiStorage
 
 /// `NAME.json` next to a layer's DeepZoom pyramid: what the pixels mean and how TissueMAPS
 /// tile addresses find them. A TissueMAPS tile (z, x, y) is the DeepZoom tile
@@ -89,9 +90,10 @@ public struct LayerDescriptor: Hashable, Sendable, Codable {
         self.cycle = cycle
         self.tpoint = tpoint
         self.zplane = zplane
-        dzi = "\(name).dzi"
-        tiles = "\(name)_files"
-        blankTile = "\(name)_files/\(PyramidStorage.blankTileName)"
+        let files = LayerLayout(name)
+        dzi = files.deepZoom
+        tiles = files.tilesFolder
+        blankTile = files.blankTile
         self.quality = quality
         geometry = Geometry(
             width: layout.baseSize.width, height: layout.baseSize.height, tileSize: layout.tileSize, overlap: 0,
@@ -136,15 +138,12 @@ public enum DeepZoomFiles {
         """
     }
 
-    /// Writes `NAME.dzi`, the shared black tile and `NAME.json`, each atomically.
-    public static func write(_ descriptor: LayerDescriptor, layout: PyramidLayout, storage: PyramidStorage) throws {
-        let layer = descriptor.name
-        try FileOutput.makeDirectory(storage.tilesDirectory(layer: layer))
-        try FileOutput.writeAtomically(Array(dzi(layout).utf8), to: storage.dziPath(layer: layer))
-        let encoder = try JPEGEncoder(quality: descriptor.quality)
+    /// `NAME.dzi`, the shared black tile and `NAME.json`, as a layer's finish publishes them.
+    public static func documents(_ descriptor: LayerDescriptor, layout: PyramidLayout) throws -> LayerDocuments {
         let black = [UInt8](repeating: 0, count: layout.tileSize * layout.tileSize)
-        try FileOutput.writeAtomically(try encoder.encode(black, width: layout.tileSize, height: layout.tileSize),
-                                       to: storage.blankTilePath(layer: layer))
-        try FileOutput.writeAtomically(try descriptor.encoded(), to: storage.descriptorPath(layer: layer))
+        return LayerDocuments(
+            deepZoom: Array(dzi(layout).utf8),
+            blankTile: try JPEGEncoder(quality: descriptor.quality).encode(black, width: layout.tileSize, height: layout.tileSize),
+            descriptor: try descriptor.encoded())
     }
 }

@@ -1,7 +1,8 @@
 import IlluminatiCore
 
 /// Why a pyramid cannot be planned or a job cannot be rendered. Every case that concerns a
-/// file names it; image files that cannot be read fail with `ImageFileError` instead.
+/// file names it; image files that cannot be read fail with `ImageFileError` instead, and
+/// files of the storage that cannot be written with `StorageError`.
 public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedGeometry(String)
     case invalidJob(job: String, reason: String)
@@ -10,8 +11,6 @@ public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
     case correction(channel: String, reason: String)
     /// An intermediate tile a job needs is missing or damaged.
     case intermediate(path: String, reason: String)
-    /// An output file or folder cannot be written.
-    case write(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,18 +19,17 @@ public enum PyramidError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownLayer(let name): "unknown layer \(name)"
         case .correction(let channel, let reason): "illumination correction of channel \(channel): \(reason)"
         case .intermediate(let path, let reason): "\(path): \(reason)"
-        case .write(let path, let reason): "\(path): \(reason)"
         }
     }
 }
 
 extension PyramidError: ClassifiedError {
-    /// Missing or damaged intermediate tiles and unwritable outputs may be fine on the next try;
+    /// Missing or damaged intermediate tiles may be fine on the next try;
     /// a job that does not describe its work (`invalidJob`) is a failure of whoever planned it.
     public var errorClass: ErrorClass {
         switch self {
         case .unknownLayer, .unsupportedGeometry, .correction: .badInput
-        case .invalidJob, .intermediate, .write: .failure
+        case .invalidJob, .intermediate: .failure
         }
     }
 }

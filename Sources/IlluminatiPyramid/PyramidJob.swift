@@ -34,6 +34,13 @@ public struct PyramidJob: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The block this job produces at its coarsest level.
     public var coarsestBlock: TileBlock { block.coarser(by: levels - 1) }
 
+    /// What names the job's output in its layer's storage (`PyramidStore.openSink`): the first
+    /// tile of its block, `{level}/{column}_{row}`. The jobs of a stage start at one level
+    /// with blocks that do not overlap, and stages start at different levels.
+    public var outputName: String {
+        TileAddress(level: block.level, row: block.rows.lowerBound, column: block.columns.lowerBound).description
+    }
+
     /// A short name for logs and errors.
     public var description: String {
         "\(layer) stage \(stage) level \(block.level) tiles \(block.rows.lowerBound)..<\(block.rows.upperBound) × \(block.columns.lowerBound)..<\(block.columns.upperBound)"

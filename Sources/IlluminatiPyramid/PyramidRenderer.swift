@@ -1,11 +1,13 @@
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiStorage
 
 /// Renders one job: fills its block with lossless fixed-point pixels (from site images at
 /// the base, from the previous stage's intermediate tiles above it), then encodes every tile
 /// of the block, halves the block with 2×2 means and encodes again, `job.levels` times.
 /// Each tile is rounded to bytes exactly once, just before encoding; black tiles are not
-/// written. Safe to call from many threads at once with the same context.
+/// written. The job's tiles go through a sink of its own, committed when the job is done.
+/// Safe to call from many threads at once with the same context.
 public enum PyramidRenderer {
     public static func render(_ job: PyramidJob, context: RenderContext) throws -> PyramidJobResult {
         let layer = try context.layer(job.layer)
@@ -24,24 +26,27 @@ public enum PyramidRenderer {
 
         let encoder = try JPEGEncoder(quality: context.quality)
         var scratch = [UInt8](repeating: 0, count: layout.tileSize * layout.tileSize)
-        for step in 0..<job.levels {
-            if step > 0 {
-                let coarser = block.coarser(by: 1)
-                let coarserRect = layout.pixelRect(of: coarser)
-                let halved = FixedPoint.downsample(canvas, width: rect.width, height: rect.height)
-                guard halved.width == coarserRect.width, halved.height == coarserRect.height else {
-                    throw PyramidError.invalidJob(job: job.description,
-                        reason: "block \(coarser) halves to \(halved.height)×\(halved.width), expected \(coarserRect.height)×\(coarserRect.width)")
+        let sink = try context.store.openSink(layer: job.layer, job: job.outputName)
+        try sink.committing {
+            for step in 0..<job.levels {
+                if step > 0 {
+                    let coarser = block.coarser(by: 1)
+                    let coarserRect = layout.pixelRect(of: coarser)
+                    let halved = FixedPoint.downsample(canvas, width: rect.width, height: rect.height)
+                    guard halved.width == coarserRect.width, halved.height == coarserRect.height else {
+                        throw PyramidError.invalidJob(job: job.description,
+                            reason: "block \(coarser) halves to \(halved.height)×\(halved.width), expected \(coarserRect.height)×\(coarserRect.width)")
+                    }
+                    block = coarser
+                    rect = coarserRect
+                    canvas = halved.pixels
                 }
-                block = coarser
-                rect = coarserRect
-                canvas = halved.pixels
+                try emitTiles(of: block, canvas: canvas, rect: rect, context: context, sink: sink,
+                              encoder: encoder, scratch: &scratch, result: &result)
             }
-            try emitTiles(of: block, canvas: canvas, rect: rect, layer: job.layer, context: context,
-                          encoder: encoder, scratch: &scratch, result: &result)
-        }
-        if job.writesIntermediate {
-            try writeIntermediates(of: block, canvas: canvas, rect: rect, layer: job.layer, context: context, result: &result)
+            if job.writesIntermediate {
+                try writeIntermediates(of: block, canvas: canvas, rect: rect, context: context, sink: sink, result: &result)
+            }
         }
         return result
     }
@@ -103,11 +108,11 @@ public enum PyramidRenderer {
         let layout = context.layout
         let size = layout.tileSize
         var child = [UInt16](repeating: 0, count: size * size)
+        let source = context.store.source(layer: job.layer)
         for input in job.inputs {
             let childRect = layout.pixelRect(of: input)
-            let path = context.storage.intermediatePath(layer: job.layer, input)
             try child.withUnsafeMutableBufferPointer { buffer in
-                try IntermediateTile.read(path, expecting: input, width: childRect.width, height: childRect.height,
+                try IntermediateTile.read(input, from: source, width: childRect.width, height: childRect.height,
                                           into: buffer.baseAddress!, stride: childRect.width)
             }
             let y = childRect.y / 2 - rect.y, x = childRect.x / 2 - rect.x
@@ -121,11 +126,9 @@ public enum PyramidRenderer {
         }
     }
 
-    private static func emitTiles(of block: TileBlock, canvas: [UInt16], rect: PixelRect, layer: String,
-                                  context: RenderContext, encoder: JPEGEncoder, scratch: inout [UInt8],
+    private static func emitTiles(of block: TileBlock, canvas: [UInt16], rect: PixelRect, context: RenderContext,
+                                  sink: any TileSink, encoder: JPEGEncoder, scratch: inout [UInt8],
                                   result: inout PyramidJobResult) throws {
-        let storage = context.storage
-        var madeDirectory = false
         for tile in block.tiles {
             let tileRect = context.layout.pixelRect(of: tile)
             let nonBlank = canvas.withUnsafeBufferPointer { source in
@@ -139,14 +142,9 @@ public enum PyramidRenderer {
                 result.blankTiles += 1
                 continue
             }
-            if !madeDirectory {
-                try FileOutput.makeDirectory(storage.levelDirectory(layer: layer, level: block.level))
-                madeDirectory = true
-            }
-            let path = storage.tilePath(layer: layer, tile)
             let written = try scratch.withUnsafeBufferPointer { bytes in
                 try encoder.encode(bytes.baseAddress!, width: tileRect.width, height: tileRect.height, stride: tileRect.width) { jpeg in
-                    try FileOutput.writeAtomically(jpeg, to: path)
+                    try sink.writeTile(tile, jpeg: jpeg)
                     return jpeg.count
                 }
             }
@@ -155,17 +153,15 @@ public enum PyramidRenderer {
         }
     }
 
-    private static func writeIntermediates(of block: TileBlock, canvas: [UInt16], rect: PixelRect, layer: String,
-                                           context: RenderContext, result: inout PyramidJobResult) throws {
-        let storage = context.storage
-        try FileOutput.makeDirectory(FileOutput.parent(of: storage.intermediatePath(layer: layer, block.tiles[0])))
+    private static func writeIntermediates(of block: TileBlock, canvas: [UInt16], rect: PixelRect, context: RenderContext,
+                                           sink: any TileSink, result: inout PyramidJobResult) throws {
         for tile in block.tiles {
             let tileRect = context.layout.pixelRect(of: tile)
             let bytes = canvas.withUnsafeBufferPointer { source in
                 IntermediateTile.encode(tile, pixels: source.baseAddress! + (tileRect.y - rect.y) * rect.width + (tileRect.x - rect.x),
                                         width: tileRect.width, height: tileRect.height, stride: rect.width)
             }
-            try FileOutput.writeAtomically(bytes, to: storage.intermediatePath(layer: layer, tile))
+            try bytes.withUnsafeBytes { try sink.writeIntermediate(tile, bytes: $0) }
             result.intermediatesWritten += 1
         }
     }

@@ -1,5 +1,6 @@
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiStorage
 
 /// One site image of a layer and how it is placed.
 public struct SiteSource: Hashable, Sendable, Codable {
@@ -45,7 +46,8 @@ public final class RenderContext: Sendable {
     /// Size (and bit depth) every site image must have.
     public let expectation: ImageExpectation
     public let quality: Int
-    public let storage: PyramidStorage
+    /// Where jobs write their tiles and read the previous stage's.
+    public let store: any PyramidStore
     /// Corrections by channel name; channels not listed are not corrected.
     public let corrections: [String: IlluminationCorrection]
     public let cache: ImageCache<String, GrayImage>
@@ -55,7 +57,7 @@ public final class RenderContext: Sendable {
     ///   correction whose size differs from the sites'.
     public init(layout: PyramidLayout, siteSize: PixelSize, bitDepth: Int?, layers: [LayerSpec],
                 corrections: [String: IlluminationCorrection] = [:], quality: Int = 95,
-                storage: PyramidStorage, cacheBytes: Int = 96 << 20,
+                store: any PyramidStore, cacheBytes: Int = 96 << 20,
                 sharedCache: ImageCache<String, GrayImage>? = nil) throws {
         guard (1...100).contains(quality) else {
             throw PyramidError.unsupportedGeometry("JPEG quality \(quality) must be between 1 and 100")
@@ -74,7 +76,7 @@ public final class RenderContext: Sendable {
         self.layout = layout
         self.expectation = ImageExpectation(width: siteSize.width, height: siteSize.height, bitDepth: bitDepth)
         self.quality = quality
-        self.storage = storage
+        self.store = store
         self.corrections = corrections
         // Contexts of one process may share a cache, so that memory stays bounded by one budget.
         self.cache = sharedCache ?? ImageCache(capacityBytes: cacheBytes)

@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiCore
 import IlluminatiDatabase
 import IlluminatiPyramid
+import IlluminatiStorage
 import Logging
 
 /// A channel layer as the server sees it: its database row and, once built, its pyramid.
@@ -17,7 +18,8 @@ struct ServedLayer: Sendable {
     /// The tile geometry of the descriptor, made once per catalog load (tile routes need it on
     /// every request); nil when there is no descriptor or it contradicts itself.
     var layout: PyramidLayout?
-    var storage: PyramidStorage
+    /// Where the layer's tiles and published files are read from.
+    var tiles: any TileSource
 
     func pyramidLayout() throws -> PyramidLayout {
         guard let layout else {
@@ -42,7 +44,6 @@ struct ServedExperiment: Sendable {
     var stored: StoredExperiment
     var layout: PlateLayout?
     var layers: [ServedLayer]
-    var directory: String
 
     var id: Int64 { stored.id }
     var name: String { stored.experiment.name }
@@ -192,21 +193,20 @@ final class Catalog: @unchecked Sendable {
     }
 
     static func serve(_ stored: StoredExperiment, storageRoot: String) -> ServedExperiment {
-        let directory = "\(storageRoot)/\(stored.experiment.name)"
-        let storage = PyramidStorage(root: directory)
+        let pyramids = ExperimentStorage(root: storageRoot, experiment: stored.experiment.name).pyramids
         let decoder = JSONDecoder()
         let layers = stored.layers.map { row in
-            let descriptor = FileManager.default.contents(atPath: storage.descriptorPath(layer: row.layer.name))
-                .flatMap { try? decoder.decode(LayerDescriptor.self, from: $0) }
+            let tiles = pyramids.source(layer: row.layer.name)
+            let descriptor = ((try? tiles.document(.descriptor)) ?? nil)
+                .flatMap { try? decoder.decode(LayerDescriptor.self, from: Data($0.bytes)) }
             let channels = stored.experiment.channels
             return ServedLayer(
                 id: row.id, name: row.layer.name, key: row.layer.key,
                 channelName: channels.indices.contains(row.layer.key.channel) ? channels[row.layer.key.channel].name : "",
                 minIntensity: row.minIntensity ?? descriptor?.window.lower,
                 maxIntensity: row.maxIntensity ?? descriptor?.window.upper,
-                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), storage: storage)
+                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), tiles: tiles)
         }
-        return ServedExperiment(stored: stored, layout: try? PlateLayout(stored.experiment.layoutSpec), layers: layers,
-                                directory: directory)
+        return ServedExperiment(stored: stored, layout: try? PlateLayout(stored.experiment.layoutSpec), layers: layers)
     }
 }

@@ -3,7 +3,7 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port; `RunningServer.port` tells which.
     public var port: Int
-    /// Shared storage root: `<root>/<experiment name>/<layer>.dzi` and friends.
+    /// Shared storage root, below which each experiment has its folder (`ExperimentStorage`).
     public var storageRoot: String
     /// libpq connection string of the experiment database ("" = libpq's environment).
     public var conninfo: String
@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
                 catalogLifetimeSeconds: Double = 10) {
         self.host = host
         self.port = port
-        self.storageRoot = storageRoot.count > 1 && storageRoot.hasSuffix("/") ? String(storageRoot.dropLast()) : storageRoot
+        self.storageRoot = storageRoot
         self.conninfo = conninfo
         self.catalogLifetimeSeconds = catalogLifetimeSeconds
     }

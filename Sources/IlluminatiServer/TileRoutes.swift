@@ -3,6 +3,7 @@ import Hummingbird
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 import Metrics
 
 /// Tile routes: TissueMAPS (`/api/experiments/{id}/channel_layers/{layer}/tiles?x=&y=&z=`),
@@ -51,7 +52,7 @@ struct TileRoutes: Sendable {
         }
         let x = try coordinate("x"), y = try coordinate("y"), z = try coordinate("z")
         guard let address = try layer.pyramidLayout().deepZoomTile(z: z, x: x, y: y),
-              let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+              let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) else {
             return try await blankTile(layer, request)
         }
         served.increment()
@@ -69,7 +70,7 @@ struct TileRoutes: Sendable {
 
     private func deepZoomDescriptor(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let (_, layer, _) = try await builtLayer(context)
-        guard let file = try await TileFile.fetch(layer.storage.dziPath(layer: layer.name)) else {
+        guard let file = try await TileFile.fetch({ try layer.tiles.document(.deepZoom) }) else {
             throw RouteError.notFound("layer \(layer.name) has no DeepZoom descriptor")
         }
         return Responses.bytes(file.bytes, contentType: "application/xml; charset=utf-8", etag: file.etag, request: request,
@@ -89,7 +90,7 @@ struct TileRoutes: Sendable {
             throw RouteError.notFound("no tile \(level)/\(column)_\(row) in layer \(layer.name)")
         }
         let address = TileAddress(level: level, row: row, column: column)
-        guard let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+        guard let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) else {
             return try await blankTile(layer, request)
         }
         served.increment()
@@ -119,7 +120,7 @@ struct TileRoutes: Sendable {
         }
         let level = geometry.maxLevel - (maxZoom - z)
         guard let grid = geometry.levels.first(where: { $0.level == level }), x < grid.columns, y < grid.rows,
-              let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, TileAddress(level: level, row: y, column: x)))
+              let file = try await TileFile.fetch({ try layer.tiles.tile(TileAddress(level: level, row: y, column: x)) })
         else {
             return try await blankTile(layer, request)
         }
@@ -212,7 +213,7 @@ struct TileRoutes: Sendable {
         guard let address = IIIFTile.address(region: region, size: size, geometry: descriptor.geometry) else {
             throw RouteError.notFound("\(region.prefix(64))/\(size.prefix(32)) is not one of the tiles info.json lists")
         }
-        guard let file = try await TileFile.fetch(layer.storage.tilePath(layer: layer.name, address)) else {
+        guard let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) else {
             return try await blankTile(layer, request)
         }
         served.increment()
@@ -237,7 +238,7 @@ struct TileRoutes: Sendable {
     }
 
     private func blankTile(_ layer: ServedLayer, _ request: Request) async throws -> Response {
-        guard let file = try await TileFile.fetch(layer.storage.blankTilePath(layer: layer.name)) else {
+        guard let file = try await TileFile.fetch({ try layer.tiles.document(.blankTile) }) else {
             throw RouteError(status: .internalServerError, message: "layer \(layer.name) has no blank tile")
         }
         blank.increment()

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiDatabase
+import IlluminatiStorage
 
 /// Where the worker's database and storage are, and whether the database is ready for it.
 enum WorkerDatabase {
@@ -18,17 +19,13 @@ enum WorkerDatabase {
     }
 
     static func storageRoot(_ storage: String?, stateDir: String?) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let chosen = storage ?? environment["ILLUMINATI_STORAGE"] ?? stateDir.map { "\($0)/storage" }
-        guard let chosen, !chosen.isEmpty else {
-            throw WorkerExit(message: "no storage configured: pass --storage or set ILLUMINATI_STORAGE", code: 2)
+        guard let root = StorageRoot(option: storage, stateDirectory: stateDir) else {
+            throw WorkerExit(message: "no storage configured: pass --storage or set \(StorageRoot.environmentVariable)", code: 2)
         }
-        let absolute = URL(fileURLWithPath: chosen).standardizedFileURL.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw WorkerExit(message: "storage \(absolute) is not a folder (create it, or mount the shared storage there)", code: 2)
+        guard root.exists else {
+            throw WorkerExit(message: "storage \(root.path) is not a folder (create it, or mount the shared storage there)", code: 2)
         }
-        return absolute
+        return root.path
     }
 
     /// A worker against a database without the queue's schema would fail every claim; say so once.

@@ -3,6 +3,7 @@ import Foundation
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 import Testing
 
 /// A worker runs build after build: what it keeps per build must be bounded, or it grows with
@@ -17,13 +18,15 @@ import Testing
         let root = NSTemporaryDirectory() + "illuminati-contexts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let side = 512
-        let storage = BuildStorage(root: root, experiment: "plate")
-        try FileManager.default.createDirectory(atPath: storage.statisticsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let storage = ExperimentStorage(root: root, experiment: "plate")
         let pixels = side * side
         let statistics = try IlluminationStatistics(
             width: side, height: side, count: 2,
             mean: (0..<pixels).map { 2 + Double($0 % side) / Double(side) }, m2: [Double](repeating: 0.02, count: pixels))
-        try IlluminationStatisticsFile.write(statistics, channel: "DAPI", to: storage.statisticsPath(channel: "DAPI"))
+        try storage.writeAtomically(ExperimentLayout.statistics(channel: "DAPI")) { file in
+            try IlluminationStatisticsFile.write(statistics, channel: "DAPI", into: file, path: storage.statisticsPath(channel: "DAPI"))
+        }
         let spec = LayerSpec(name: "DAPI_c0", channel: "DAPI", window: try IntensityWindow(lower: 100, upper: 4000), sites: [])
         let descriptor = BuildDescriptor(
             experiment: "plate", options: BuildOptions(),

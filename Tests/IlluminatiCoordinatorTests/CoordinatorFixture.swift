@@ -3,6 +3,7 @@ import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiQueue
 import IlluminatiSample
+import IlluminatiStorage
 import IlluminatiTestSupport
 import Logging
 
@@ -32,7 +33,7 @@ struct CoordinatorFixture {
         return CoordinatorFixture(conninfo: conninfo, connection: connection, stored: try store.load(name), root: root)
     }
 
-    var outputs: String { root.file("storage/\(stored.experiment.name)") }
+    var outputs: ExperimentStorage { ExperimentStorage(root: root.file("storage"), experiment: stored.experiment.name) }
 
     /// A planned build of trivial jobs (nobody runs them; a test completes or fails them).
     func plannedBuild(levels: [Int]) throws -> Int64 {

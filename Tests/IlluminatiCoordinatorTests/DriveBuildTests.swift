@@ -3,6 +3,7 @@ import IlluminatiBuild
 import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiQueue
+import IlluminatiStorage
 import IlluminatiTestSupport
 import Testing
 
@@ -28,8 +29,8 @@ struct DriveBuildTests {
 
     @Test func startingABuildRemovesWhatAnEarlierBuildLeftInItsOutputs() throws {
         let fixture = try CoordinatorFixture.make()
-        let stale = fixture.outputs + "/stale.dzi"
-        try FileManager.default.createDirectory(atPath: fixture.outputs, withIntermediateDirectories: true)
+        let stale = fixture.outputs.path(LayerLayout("stale").deepZoom)
+        try fixture.outputs.create()
         try Data("old".utf8).write(to: URL(fileURLWithPath: stale))
         let build = try fixture.plannedBuild(levels: [1])
         JobCompleter.start(conninfo: fixture.conninfo, build: build)

@@ -4,6 +4,7 @@ import IlluminatiCore
 import IlluminatiDatabase
 import IlluminatiPyramid
 import IlluminatiQueue
+import IlluminatiStorage
 import Testing
 
 /// The exit status (2 or 1) and the queue's verdict (dead letter or retry) both come from
@@ -29,7 +30,7 @@ struct ErrorClassTests {
     @Test func everythingElseIsAFailureThatMayPassNextTime() {
         let failures: [any Error] = [
             Unclassified(),
-            PyramidError.write(path: "p", reason: "disk full"),
+            StorageError(path: "p", reason: "disk full"),
             PyramidError.intermediate(path: "p", reason: "missing"),
             PyramidError.invalidJob(job: "j", reason: "r"),
         ]

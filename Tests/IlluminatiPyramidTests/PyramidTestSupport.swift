@@ -4,6 +4,7 @@ import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiSample
+import IlluminatiStorage
 
 /// A fresh directory per test, removed when the last reference goes away.
 final class TemporaryDirectory: @unchecked Sendable {
@@ -131,16 +132,16 @@ func referenceBase(layout: PyramidLayout, sites: [SiteSource], window: Intensity
 }
 
 /// A level as the viewer sees it: decoded tiles, black where none was written.
-func decodedLevel(_ level: Int, layer: String, layout: PyramidLayout, storage: PyramidStorage) throws -> FloatImage {
+func decodedLevel(_ level: Int, layer: String, layout: PyramidLayout, storage: ExperimentStorage) throws -> FloatImage {
     let size = layout.size(level: level)
     var image = FloatImage(width: size.width, height: size.height)
     let grid = layout.tiles(level: level)
+    let source = storage.pyramids.source(layer: layer)
     for row in 0..<grid.rows {
         for column in 0..<grid.columns {
             let tile = TileAddress(level: level, row: row, column: column)
-            let path = storage.tilePath(layer: layer, tile)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            let decoded = try JPEGDecoder.decodeGray([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            guard let stored = try source.tile(tile) else { continue }
+            let decoded = try JPEGDecoder.decodeGray(stored.bytes)
             let rect = layout.pixelRect(of: tile)
             precondition(decoded.width == rect.width && decoded.height == rect.height, "tile \(tile) has the wrong size")
             for y in 0..<rect.height {

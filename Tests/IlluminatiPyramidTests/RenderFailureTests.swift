@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiStorage
 import Testing
 @testable import IlluminatiPyramid
 
@@ -8,9 +9,11 @@ import Testing
 struct RenderFailureTests {
     private func context(sites: [SiteSource], siteSize: PixelSize, root: String, bitDepth: Int? = 16) throws -> RenderContext {
         let layout = try PyramidLayout(baseSize: PixelSize(height: 300, width: 600))
+        let storage = ExperimentStorage(directory: root)
+        try storage.create()
         return try RenderContext(layout: layout, siteSize: siteSize, bitDepth: bitDepth,
                                  layers: [LayerSpec(name: "L", channel: "C", window: IntensityWindow.fullRange(bitDepth: 16), sites: sites)],
-                                 storage: PyramidStorage(root: root))
+                                 store: storage.pyramids)
     }
 
     private func baseJob(_ context: RenderContext) -> PyramidJob {
@@ -58,7 +61,7 @@ struct RenderFailureTests {
         let child = TileAddress(level: 9, row: 0, column: 1)
         let job = PyramidJob(layer: "L", stage: 1, block: TileBlock(level: 8, rows: 0..<1, columns: 0..<1), levels: 9,
                              inputs: [child], writesIntermediate: false)
-        let path = context.storage.intermediatePath(layer: "L", child)
+        let path = ExperimentStorage(directory: dir.path).path(LayerLayout("L").intermediate(child))
         func failure(_ job: PyramidJob) -> PyramidError? {
             do {
                 _ = try PyramidRenderer.render(job, context: context)
@@ -109,18 +112,21 @@ struct RenderFailureTests {
         let pixels: [UInt16] = (0..<(5 * 4 + 3)).map { UInt16($0 * 997 % 65281) }
         let bytes = pixels.withUnsafeBufferPointer { IntermediateTile.encode(tile, pixels: $0.baseAddress!, width: 4, height: 5, stride: 4) }
         #expect(bytes.count == 32 + 2 * 20)
-        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("t.fx16")))
+        let store = ExperimentStorage(directory: dir.path).pyramids
+        let sink = try store.openSink(layer: "L", job: "3/1_2")
+        try bytes.withUnsafeBytes { try sink.writeIntermediate(tile, bytes: $0) }
+        try sink.commit()
         var back = [UInt16](repeating: 1, count: 20)
         try back.withUnsafeMutableBufferPointer {
-            try IntermediateTile.read(dir.file("t.fx16"), expecting: tile, width: 4, height: 5, into: $0.baseAddress!, stride: 4)
+            try IntermediateTile.read(tile, from: store.source(layer: "L"), width: 4, height: 5, into: $0.baseAddress!, stride: 4)
         }
         #expect(back == Array(pixels.prefix(20)))
         let zeros = [UInt16](repeating: 0, count: 20)
         let blank = zeros.withUnsafeBufferPointer { IntermediateTile.encode(tile, pixels: $0.baseAddress!, width: 4, height: 5, stride: 4) }
         #expect(blank.count == 32)
-        try Data(blank).write(to: URL(fileURLWithPath: dir.file("b.fx16")))
+        try blank.withUnsafeBytes { try sink.writeIntermediate(tile, bytes: $0) }
         try back.withUnsafeMutableBufferPointer {
-            try IntermediateTile.read(dir.file("b.fx16"), expecting: tile, width: 4, height: 5, into: $0.baseAddress!, stride: 4)
+            try IntermediateTile.read(tile, from: store.source(layer: "L"), width: 4, height: 5, into: $0.baseAddress!, stride: 4)
         }
         #expect(back == zeros)
     }

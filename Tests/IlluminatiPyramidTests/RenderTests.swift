@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiStorage
 import Testing
 @testable import IlluminatiPyramid
 
@@ -14,7 +15,7 @@ struct RenderTests {
                                      window: IntensityWindow, align: Bool, correction: IlluminationCorrection?,
                                      quality: Int = 95) throws -> [Double] {
         let layout = try PyramidLayout(geometry: sample.layout.pyramid)
-        let storage = PyramidStorage(root: output)
+        let storage = ExperimentStorage(directory: output)
         let sites = ExperimentLayers.sites(of: layer, in: sample.experiment, layout: sample.layout, align: align)
         var reference = try referenceBase(layout: layout, sites: sites, window: window, correction: correction)
         var gaps: [Double] = []

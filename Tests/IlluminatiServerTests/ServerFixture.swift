@@ -6,6 +6,7 @@ import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiSample
 import IlluminatiServer
+import IlluminatiStorage
 import IlluminatiTestSupport
 
 /// One sample plate per test process: registered in a fresh database, its pyramids built into a
@@ -24,20 +25,27 @@ struct ServerFixture: Sendable {
     let port: Int
     let wells: Int
 
-    func pyramid(_ layer: String) -> PyramidStorage { PyramidStorage(root: "\(storage)/\(experimentName)") }
+    /// The experiment's folder on the storage.
+    var files: ExperimentStorage { ExperimentStorage(root: storage, experiment: experimentName) }
+
+    /// What the build wrote of a layer, read straight from the storage.
+    func pyramid(_ layer: String) -> any TileSource { files.pyramids.source(layer: layer) }
 
     func descriptor(_ layer: String) throws -> LayerDescriptor {
-        let data = try Data(contentsOf: URL(fileURLWithPath: pyramid(layer).descriptorPath(layer: layer)))
-        return try JSONDecoder().decode(LayerDescriptor.self, from: data)
+        try JSONDecoder().decode(LayerDescriptor.self, from: Data(try document(.descriptor, of: layer)))
     }
 
     func storedTile(_ layer: String, level: Int, column: Int, row: Int) -> [UInt8]? {
-        let path = pyramid(layer).tilePath(layer: layer, TileAddress(level: level, row: row, column: column))
-        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        ((try? pyramid(layer).tile(TileAddress(level: level, row: row, column: column))) ?? nil)?.bytes
     }
 
     func blankTile(_ layer: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: pyramid(layer).blankTilePath(layer: layer))))
+        try document(.blankTile, of: layer)
+    }
+
+    private func document(_ document: LayerDocument, of layer: String) throws -> [UInt8] {
+        guard let stored = try pyramid(layer).document(document) else { throw TestSupportError("layer \(layer) has no \(document)") }
+        return stored.bytes
     }
 
     /// The request runs on its own thread: a blocking socket read on Swift's few cooperative
@@ -79,7 +87,7 @@ struct ServerFixture: Sendable {
         options.clip = ClipRequest(upper: .percentile(99.9))
         var settings = LocalBuildSettings()
         settings.threads = 2
-        _ = try LocalBuild(experiment: experiment, layout: layout, output: "\(storage)/\(experiment.name)",
+        _ = try LocalBuild(experiment: experiment, layout: layout, output: ExperimentStorage(root: storage, experiment: experiment.name).directory,
                            options: options, settings: settings).run()
 
         let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,

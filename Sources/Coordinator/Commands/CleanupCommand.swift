@@ -28,11 +28,9 @@ struct CleanupCommand: ParsableCommand {
                 if [.planned, .running, .paused].contains(build.state) { print("build \(build.id): cancelled (\(jobs) jobs)") }
             }
             let types = try MapObjectStore(session.connection).deleteOwned(experimentID: stored.id)
-            let directory = BuildStorage(root: storage, experiment: experiment).experimentDirectory
-            if FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.removeItem(atPath: directory)
-            }
-            print("removed \(directory) and \(types) map object type(s); `illuminati init \(experiment)` plans a new build")
+            let files = storage.experiment(experiment)
+            try files.remove()
+            print("removed \(files.directory) and \(types) map object type(s); `illuminati init \(experiment)` plans a new build")
         }
     }
 }

@@ -7,6 +7,7 @@ import IlluminatiDatabase
 import IlluminatiImaging
 import IlluminatiQueue
 import IlluminatiSample
+import IlluminatiStorage
 
 /// The embedded default in one command: a sample plate, registered in the private
 /// PostgreSQL, built with illumination correction and alignment by two local workers,
@@ -75,7 +76,7 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    private func build(_ stored: StoredExperiment, session: DatabaseSession, storage: String) throws {
+    private func build(_ stored: StoredExperiment, session: DatabaseSession, storage: StorageRoot) throws {
         let latest = try BuildStore(session.connection).latestBuild(experiment: stored.id)
         if latest == nil || latest?.state == .cancelled || latest?.cleanedUpAt != nil {
             var options = BuildOptions()
@@ -89,19 +90,19 @@ struct DemoCommand: ParsableCommand {
         let local = workers > 0 ? try LocalWorkers.guarded() : nil
         try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
         defer { local?.stop() }
-        if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage))") }
+        if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage.path))") }
         let started = Date()
         let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger, interval: .milliseconds(500), depth: 1,
-                               outputs: BuildStorage(root: storage, experiment: name).experimentDirectory,
+                               outputs: storage.experiment(name),
                                display: ProgressView())
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
             let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)
-            let directory = BuildStorage(root: storage, experiment: name).experimentDirectory
+            let files = storage.experiment(name)
             print("build \(build): done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; map objects: "
                   + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
-            print("tiles: \(directory)")
-            for layer in stored.experiment.layers { print("  \(directory)/\(layer.name).dzi") }
+            print("tiles: \(files.directory)")
+            for layer in stored.experiment.layers { print("  \(files.path(LayerLayout(layer.name).deepZoom))") }
         case .cancelled(let build):
             throw InputError("build \(build) was cancelled")
         case .stuck(let build, let failures):

@@ -4,6 +4,7 @@ import IlluminatiBuild
 import IlluminatiCoordinator
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiStorage
 
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,19 +90,18 @@ struct ExperimentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let storage = storageOption.location(stateDir: global.stateDir)
+            let storage = try storageOption.location(stateDir: global.stateDir)
             try global.withDatabase { session in
                 guard try ExperimentStore(session.connection).delete(name) else { throw ExperimentStoreError.notFound(name) }
                 print("deleted experiment \(name)")
                 // After the record: its builds are gone, so no worker writes here any more.
-                let directory = BuildStorage(root: storage, experiment: name).experimentDirectory
-                guard FileManager.default.fileExists(atPath: directory) else { return }
+                let files = storage.experiment(name)
                 do {
-                    try FileManager.default.removeItem(atPath: directory)
-                } catch {
-                    throw StorageRemovalError(directory: directory, reason: error.localizedDescription)
+                    guard try files.remove() else { return }
+                } catch let error as StorageError {
+                    throw StorageRemovalError(directory: files.directory, reason: error.reason)
                 }
-                print("removed \(directory)")
+                print("removed \(files.directory)")
             }
         }
     }

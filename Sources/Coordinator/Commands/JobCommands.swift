@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
         let storage = try storageOption.root(stateDir: global.stateDir)
         try global.withDatabase { session in
             let (_, record) = try JobOfExperiment.find(job, experiment: experiment, connection: session.connection)
-            let runner = BuildJobRunner(storageRoot: storage, conninfo: session.conninfo, logger: global.logger)
+            let runner = BuildJobRunner(storageRoot: storage.path, conninfo: session.conninfo, logger: global.logger)
             let started = Date()
             let result = try runner.run(build: record.level.build, kind: record.kind, payload: record.payload)
             print("job \(job) (\(record.kind), \(record.level.layer) level \(record.level.level)): done in "

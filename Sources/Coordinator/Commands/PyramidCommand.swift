@@ -5,6 +5,7 @@ import IlluminatiCoordinator
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiPyramid
+import IlluminatiStorage
 import Logging
 
 struct PyramidCommand: ParsableCommand {
@@ -120,7 +121,7 @@ struct PyramidCommand: ParsableCommand {
         reporter.finishAll()
         for file in summary.statisticsFiles { print("illumination statistics: \(file)") }
         for layer in summary.layers {
-            print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(layer).dzi")
+            print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(LayerLayout(layer).deepZoom)")
         }
         let result = summary.result
         print("pyramid: layers=\(summary.layers.count) tiles=\(result.tilesWritten) blank=\(result.blankTiles) "

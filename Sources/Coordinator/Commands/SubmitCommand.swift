@@ -38,14 +38,14 @@ struct SubmitCommand: ParsableCommand {
             defer { local?.stop() }
             let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger,
                                    interval: .milliseconds(Int(interval * 1000)), depth: depth,
-                                   outputs: BuildStorage(root: storage, experiment: experiment).experimentDirectory,
+                                   outputs: storage.experiment(experiment),
                                    display: ProgressView())
             switch try drive.run(stored, workers: local) {
             case .succeeded(let build):
                 let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo)).run(stored)
                 print("build \(build): done; map objects: " + counts.sorted { $0.key.rawValue < $1.key.rawValue }
                     .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
-                print("tiles: \(BuildStorage(root: storage, experiment: experiment).experimentDirectory)")
+                print("tiles: \(storage.experiment(experiment).directory)")
             case .cancelled(let build):
                 throw InputError("build \(build) was cancelled; plan a new one with `illuminati init \(experiment)`")
             case .stuck(let build, let failures):
