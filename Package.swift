@@ -111,16 +111,20 @@ let package = Package(
                           dependencies: ["IlluminatiQueue", "IlluminatiDatabase"],
                           path: "bench/queue/QueueBench"),
 
-        // Build tool: turns migrations/*.sql and a target's Queries/*.sql into Swift constants,
-        // so an installed binary carries its schema and statements.
-        .executableTarget(name: "SQLEmbedder"),
+        // Build tool: turns migrations/*.sql into Swift constants and a target's annotated
+        // Queries/*.sql into typed statement accessors (docs/sql.md), so an installed binary
+        // carries its schema and statements and a malformed annotation fails the build.
+        .target(name: "SQLCodegen"),
+        .executableTarget(name: "SQLEmbedder", dependencies: ["SQLCodegen"]),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
 
         // Throwaway PostgreSQL clusters, temporary folders and process helpers for tests.
         .target(name: "IlluminatiTestSupport",
-                dependencies: ["IlluminatiDatabase", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
+                dependencies: ["IlluminatiDatabase", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/Support"),
         .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
         .testTarget(name: "IlluminatiStorageTests", dependencies: ["IlluminatiStorage", "IlluminatiCore", "IlluminatiTestSupport"]),
+        .testTarget(name: "SQLCodegenTests", dependencies: ["SQLCodegen"]),
         // A worker with trivial job kinds, for the queue's process tests.
         .executableTarget(name: "QueueTestWorker",
                           dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics",

@@ -1,20 +1,30 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `migrations/*.sql` and the target's `Queries/*.sql` into the target,
-/// so that a binary installed anywhere carries its schema and its named statements.
+/// Embeds the package's `migrations/*.sql` and turns the target's annotated `Queries/*.sql`
+/// into typed accessors (docs/sql.md), so that a binary installed anywhere carries its schema
+/// and its statements, and a statement is called by a checked name with typed parameters.
 @main
 struct EmbedSQL: BuildToolPlugin {
+    /// Defines `StatementRunner`, which every other target's accessors extend.
+    static let databaseTarget = "IlluminatiDatabase"
+
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let migrations = sqlFiles(in: context.package.directoryURL.appending(path: "migrations"))
         let queries = sqlFiles(in: target.directoryURL.appending(path: "Queries"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
+        // IlluminatiQueue → QueueQueries. The database's statements are public: the server, the
+        // worker and the coordinator run some of them; another target's stay inside it.
+        let namespace = String(target.name.trimmingPrefix("Illuminati")) + "Queries"
+        let isDatabase = target.name == Self.databaseTarget
+        let options = ["--namespace", namespace] + (isDatabase ? ["--public"] : ["--import", Self.databaseTarget])
         return [
             .buildCommand(
                 displayName: "Embedding SQL into \(target.name)",
                 executable: try context.tool(named: "SQLEmbedder").url,
-                arguments: [output.path, "--migrations"] + migrations.map(\.path) + ["--queries"] + queries.map(\.path),
+                arguments: [output.path] + options + ["--migrations"] + migrations.map(\.path)
+                    + ["--queries"] + queries.map(\.path),
                 inputFiles: migrations + queries,
                 outputFiles: [output])
         ]

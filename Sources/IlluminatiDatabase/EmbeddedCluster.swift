@@ -223,8 +223,7 @@ public final class EmbeddedCluster: @unchecked Sendable {
 
     private func createDatabaseIfMissing() throws {
         let connection = try connectWithRetry(database: "postgres")
-        let exists = try connection.run(Statements.named("DatabaseExists"), [databaseName])
-        if exists.rows.isEmpty {
+        if try connection.databaseExists(name: databaseName).isEmpty {
             // CREATE DATABASE takes no parameters; the name is checked to be a plain identifier.
             guard databaseName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 throw DatabaseError.clusterFailed("invalid database name \(databaseName)")

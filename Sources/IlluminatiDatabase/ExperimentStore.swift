@@ -55,7 +55,7 @@ public struct ExperimentStore {
     public init(_ connection: DatabaseConnection) { self.connection = connection }
 
     public func exists(_ name: String) throws -> Bool {
-        !(try connection.run(Statements.named("ExperimentGetByName"), [name]).rows.isEmpty)
+        try connection.experimentGetByName(name: name) != nil
     }
 
     @discardableResult
@@ -69,18 +69,18 @@ public struct ExperimentStore {
 
     private func insert(_ experiment: Experiment, layout: PlateLayout, _ db: DatabaseConnection) throws -> Int64 {
         let settings = experiment.layout
-        let experimentID = try db.run(Statements.named("ExperimentInsert"), [
-            experiment.name, experiment.plateFormat.rawValue, experiment.siteSize.height, experiment.siteSize.width,
-            experiment.bitDepth, settings.tileSize, settings.zoomFactor, settings.wellSpacer, settings.plateSpacer,
-            settings.siteDisplacement.y, settings.siteDisplacement.x, layout.size.height, layout.size.width,
-            layout.pyramid.depth, experiment.manifestPath,
-        ]).one().int64("id")
+        let experimentID = try db.experimentInsert(
+            name: experiment.name, plateFormat: experiment.plateFormat.rawValue, siteHeight: experiment.siteSize.height,
+            siteWidth: experiment.siteSize.width, bitDepth: experiment.bitDepth, tileSize: settings.tileSize,
+            zoomFactor: settings.zoomFactor, wellSpacer: settings.wellSpacer, plateSpacer: settings.plateSpacer,
+            verticalSiteDisplacement: settings.siteDisplacement.y, horizontalSiteDisplacement: settings.siteDisplacement.x,
+            pyramidHeight: layout.size.height, pyramidWidth: layout.size.width, pyramidDepth: layout.pyramid.depth,
+            manifestPath: experiment.manifestPath).id
 
         var plateIDs: [Int: Int64] = [:]
-        for row in try db.run(Statements.named("PlatesInsert"), [
-            experimentID, Array(experiment.plates.indices), experiment.plates.map(\.name),
-        ]).rows {
-            plateIDs[try row.int("ordinal")] = try row.int64("id")
+        for row in try db.platesInsert(experimentID: experimentID, ordinals: Array(experiment.plates.indices),
+                                       names: experiment.plates.map(\.name)) {
+            plateIDs[row.ordinal] = row.id
         }
 
         var wellPlate: [Int64] = [], wellName: [String] = [], wellRow: [Int] = [], wellColumn: [Int] = []
@@ -94,8 +94,8 @@ public struct ExperimentStore {
         }
         struct WellRef: Hashable { var plate: Int64; var name: String }
         var wellIDs: [WellRef: Int64] = [:]
-        for row in try db.run(Statements.named("WellsInsert"), [wellPlate, wellName, wellRow, wellColumn]).rows {
-            wellIDs[WellRef(plate: try row.int64("plate_id"), name: try row.string("name"))] = try row.int64("id")
+        for row in try db.wellsInsert(plateIDs: wellPlate, names: wellName, rows: wellRow, columns: wellColumn) {
+            wellIDs[WellRef(plate: row.plateID, name: row.name)] = row.id
         }
 
         var siteWell: [Int64] = [], siteY: [Int] = [], siteX: [Int] = [], stageY: [Double?] = [], stageX: [Double?] = []
@@ -113,8 +113,8 @@ public struct ExperimentStore {
         }
         struct SiteRef: Hashable { var well: Int64; var y: Int; var x: Int }
         var siteIDs: [SiteRef: Int64] = [:]
-        for row in try db.run(Statements.named("SitesInsert"), [siteWell, siteY, siteX, stageY, stageX]).rows {
-            siteIDs[SiteRef(well: try row.int64("well_id"), y: try row.int("y"), x: try row.int("x"))] = try row.int64("id")
+        for row in try db.sitesInsert(wellIDs: siteWell, ys: siteY, xs: siteX, stageYs: stageY, stageXs: stageX) {
+            siteIDs[SiteRef(well: row.wellID, y: row.y, x: row.x)] = row.id
         }
         func siteID(_ key: Experiment.SiteKey) -> Int64 {
             let well = experiment.plates[key.plate].wells[key.well]
@@ -124,134 +124,126 @@ public struct ExperimentStore {
         }
 
         var channelIDs: [Int: Int64] = [:]
-        for row in try db.run(Statements.named("ChannelsInsert"), [
-            experimentID, Array(experiment.channels.indices), experiment.channels.map(\.name), experiment.channels.map(\.bitDepth),
-        ]).rows {
-            channelIDs[try row.int("ordinal")] = try row.int64("id")
+        for row in try db.channelsInsert(
+            experimentID: experimentID, ordinals: Array(experiment.channels.indices), names: experiment.channels.map(\.name),
+            bitDepths: experiment.channels.map(\.bitDepth)
+        ) {
+            channelIDs[row.ordinal] = row.id
         }
         var cycleIDs: [Int: Int64] = [:]
-        for row in try db.run(Statements.named("CyclesInsert"), [experimentID, experiment.cycles]).rows {
-            cycleIDs[try row.int("index")] = try row.int64("id")
+        for row in try db.cyclesInsert(experimentID: experimentID, indexes: experiment.cycles) {
+            cycleIDs[row.index] = row.id
         }
 
         let images = experiment.images
-        try db.run(Statements.named("ImageFilesInsert"), [
-            experimentID, images.map { siteID($0.site) }, images.map { channelIDs[$0.channel]! },
-            images.map { cycleIDs[$0.cycle]! }, images.map(\.tpoint), images.map(\.zplane), images.map(\.path), images.map(\.line),
-        ])
+        try db.imageFilesInsert(
+            experimentID: experimentID, siteIDs: images.map { siteID($0.site) }, channelIDs: images.map { channelIDs[$0.channel]! },
+            cycleIDs: images.map { cycleIDs[$0.cycle]! }, tpoints: images.map(\.tpoint), zplanes: images.map(\.zplane),
+            paths: images.map(\.path), manifestLines: images.map(\.line))
         let shifts = experiment.shifts
-        try db.run(Statements.named("SiteShiftsInsert"), [
-            shifts.map { siteID($0.site) }, shifts.map { cycleIDs[$0.cycle]! }, shifts.map(\.shift.y), shifts.map(\.shift.x),
-        ])
+        try db.siteShiftsInsert(siteIDs: shifts.map { siteID($0.site) }, cycleIDs: shifts.map { cycleIDs[$0.cycle]! },
+                                ys: shifts.map(\.shift.y), xs: shifts.map(\.shift.x))
         let layers = experiment.layers
-        try db.run(Statements.named("ChannelLayersInsert"), [
-            experimentID, layers.map { channelIDs[$0.key.channel]! }, layers.map { cycleIDs[$0.key.cycle]! },
-            layers.map(\.key.tpoint), layers.map(\.key.zplane), layers.map(\.name),
-        ])
+        try db.channelLayersInsert(
+            experimentID: experimentID, channelIDs: layers.map { channelIDs[$0.key.channel]! },
+            cycleIDs: layers.map { cycleIDs[$0.key.cycle]! }, tpoints: layers.map(\.key.tpoint),
+            zplanes: layers.map(\.key.zplane), names: layers.map(\.name))
         return experimentID
     }
 
     public func list() throws -> [ExperimentSummary] {
-        try connection.run(Statements.named("ExperimentList")).rows.map { row in
+        try connection.experimentList().map { row in
             ExperimentSummary(
-                id: try row.int64("id"), name: try row.string("name"), createdAt: try row.string("created_at"),
-                plates: try row.int("plates"), wells: try row.int("wells"), sites: try row.int("sites"),
-                channels: try row.int("channels"), images: try row.int("images"),
-                pyramidSize: PixelSize(height: try row.int("pyramid_height"), width: try row.int("pyramid_width")),
-                pyramidDepth: try row.int("pyramid_depth"))
+                id: row.id, name: row.name, createdAt: row.createdAt, plates: row.plates, wells: row.wells, sites: row.sites,
+                channels: row.channels, images: row.images,
+                pyramidSize: PixelSize(height: row.pyramidHeight, width: row.pyramidWidth), pyramidDepth: row.pyramidDepth)
         }
     }
 
     /// Records micrometres per pixel (nil: unknown).
     public func setPixelSize(experimentID: Int64, micrometres: Double?) throws {
-        try connection.run(Statements.named("ExperimentSetPixelSize"), [experimentID, micrometres])
+        try connection.experimentSetPixelSize(experimentID: experimentID, micrometres: micrometres)
     }
 
     public func load(_ name: String) throws -> StoredExperiment {
-        guard let head = try connection.run(Statements.named("ExperimentGetByName"), [name]).rows.first else {
+        guard let head = try connection.experimentGetByName(name: name) else {
             throw ExperimentStoreError.notFound(name)
         }
-        let id = try head.int64("id")
+        let id = head.id
         var layout = Experiment.LayoutSettings()
-        layout.tileSize = try head.int("tile_size")
-        layout.zoomFactor = try head.int("zoom_factor")
-        layout.wellSpacer = try head.int("well_spacer")
-        layout.plateSpacer = try head.int("plate_spacer")
-        layout.siteDisplacement = PixelOffset(y: try head.int("vertical_site_displacement"),
-                                              x: try head.int("horizontal_site_displacement"))
+        layout.tileSize = head.tileSize
+        layout.zoomFactor = head.zoomFactor
+        layout.wellSpacer = head.wellSpacer
+        layout.plateSpacer = head.plateSpacer
+        layout.siteDisplacement = PixelOffset(y: head.verticalSiteDisplacement, x: head.horizontalSiteDisplacement)
 
         var plates: [Experiment.Plate] = []
         var plateIndex: [Int64: Int] = [:]
-        for row in try connection.run(Statements.named("PlatesByExperiment"), [id]).rows {
-            plateIndex[try row.int64("id")] = plates.count
-            plates.append(Experiment.Plate(name: try row.string("name"), wells: []))
+        for row in try connection.platesByExperiment(experimentID: id) {
+            plateIndex[row.id] = plates.count
+            plates.append(Experiment.Plate(name: row.name, wells: []))
         }
         var wellIndex: [Int64: (plate: Int, well: Int)] = [:]
         var wellRows: [(plate: Int, id: Int64, name: WellName)] = []
-        for row in try connection.run(Statements.named("WellsByExperiment"), [id]).rows {
-            guard let name = WellName(try row.string("name")) else {
+        for row in try connection.wellsByExperiment(experimentID: id) {
+            guard let name = WellName(row.name) else {
                 throw DatabaseError.unexpectedResult(statement: "WellsByExperiment", reason: "bad well name")
             }
-            wellRows.append((plateIndex[try row.int64("plate_id")]!, try row.int64("id"), name))
+            wellRows.append((plateIndex[row.plateID]!, row.id, name))
         }
         for well in wellRows.sorted(by: { ($0.plate, $0.name) < ($1.plate, $1.name) }) {
             wellIndex[well.id] = (well.plate, plates[well.plate].wells.count)
             plates[well.plate].wells.append(Experiment.Well(name: well.name, sites: []))
         }
         var siteKeys: [Int64: Experiment.SiteKey] = [:]
-        for row in try connection.run(Statements.named("SitesByExperiment"), [id]).rows {
-            let (p, w) = wellIndex[try row.int64("well_id")]!
-            let stage: StagePosition? = try row.optionalDouble("stage_y").flatMap { y in
-                try row.optionalDouble("stage_x").map { StagePosition(y: y, x: $0) }
-            }
-            siteKeys[try row.int64("id")] = Experiment.SiteKey(plate: p, well: w, site: plates[p].wells[w].sites.count)
-            plates[p].wells[w].sites.append(Experiment.Site(y: try row.int("y"), x: try row.int("x"), stage: stage))
+        for row in try connection.sitesByExperiment(experimentID: id) {
+            let (p, w) = wellIndex[row.wellID]!
+            let stage: StagePosition? = row.stageY.flatMap { y in row.stageX.map { StagePosition(y: y, x: $0) } }
+            siteKeys[row.id] = Experiment.SiteKey(plate: p, well: w, site: plates[p].wells[w].sites.count)
+            plates[p].wells[w].sites.append(Experiment.Site(y: row.y, x: row.x, stage: stage))
         }
         var channels: [Experiment.Channel] = []
         var channelIndex: [Int64: Int] = [:]
-        for row in try connection.run(Statements.named("ChannelsByExperiment"), [id]).rows {
-            channelIndex[try row.int64("id")] = channels.count
-            channels.append(Experiment.Channel(name: try row.string("name"), bitDepth: try row.int("bit_depth")))
+        for row in try connection.channelsByExperiment(experimentID: id) {
+            channelIndex[row.id] = channels.count
+            channels.append(Experiment.Channel(name: row.name, bitDepth: row.bitDepth))
         }
         var cycleNumber: [Int64: Int] = [:]
-        for row in try connection.run(Statements.named("CyclesByExperiment"), [id]).rows {
-            cycleNumber[try row.int64("id")] = try row.int("index")
+        for row in try connection.cyclesByExperiment(experimentID: id) {
+            cycleNumber[row.id] = row.index
         }
-        let images = try connection.run(Statements.named("ImageFilesByExperiment"), [id]).rows.map { row in
+        let images = try connection.imageFilesByExperiment(experimentID: id).map { row in
             Experiment.ImageFile(
-                site: siteKeys[try row.int64("site_id")]!, channel: channelIndex[try row.int64("channel_id")]!,
-                cycle: cycleNumber[try row.int64("cycle_id")]!, tpoint: try row.int("tpoint"), zplane: try row.int("zplane"),
-                path: try row.string("path"), line: try row.int("manifest_line"))
+                site: siteKeys[row.siteID]!, channel: channelIndex[row.channelID]!, cycle: cycleNumber[row.cycleID]!,
+                tpoint: row.tpoint, zplane: row.zplane, path: row.path, line: row.manifestLine)
         }
-        let shifts = try connection.run(Statements.named("SiteShiftsByExperiment"), [id]).rows.map { row in
-            Experiment.SiteShift(site: siteKeys[try row.int64("site_id")]!, cycle: cycleNumber[try row.int64("cycle_id")]!,
-                                 shift: PixelOffset(y: try row.int("y"), x: try row.int("x")))
+        let shifts = try connection.siteShiftsByExperiment(experimentID: id).map { row in
+            Experiment.SiteShift(site: siteKeys[row.siteID]!, cycle: cycleNumber[row.cycleID]!,
+                                 shift: PixelOffset(y: row.y, x: row.x))
         }.sorted { ($0.site, $0.cycle) < ($1.site, $1.cycle) }
         let experiment = Experiment(
-            name: try head.string("name"), plateFormat: PlateFormat(rawValue: try head.int("plate_format")) ?? .wells384,
-            siteSize: PixelSize(height: try head.int("site_height"), width: try head.int("site_width")),
-            bitDepth: try head.int("bit_depth"), layout: layout, plates: plates, channels: channels,
-            cycles: cycleNumber.values.sorted(), images: images, shifts: shifts, manifestPath: try head.string("manifest_path"))
-        let layers = try connection.run(Statements.named("ChannelLayersByExperiment"), [id]).rows.map { row in
+            name: head.name, plateFormat: PlateFormat(rawValue: head.plateFormat) ?? .wells384,
+            siteSize: PixelSize(height: head.siteHeight, width: head.siteWidth),
+            bitDepth: head.bitDepth, layout: layout, plates: plates, channels: channels,
+            cycles: cycleNumber.values.sorted(), images: images, shifts: shifts, manifestPath: head.manifestPath)
+        let layers = try connection.channelLayersByExperiment(experimentID: id).map { row in
             StoredLayer(
-                id: try row.int64("id"),
-                layer: ChannelLayer(key: ChannelLayer.Key(channel: channelIndex[try row.int64("channel_id")]!,
-                                                          cycle: cycleNumber[try row.int64("cycle_id")]!,
-                                                          tpoint: try row.int("tpoint"), zplane: try row.int("zplane")),
-                                    name: try row.string("name")),
-                minIntensity: try row.optionalInt("min_intensity"), maxIntensity: try row.optionalInt("max_intensity"))
+                id: row.id,
+                layer: ChannelLayer(key: ChannelLayer.Key(channel: channelIndex[row.channelID]!, cycle: cycleNumber[row.cycleID]!,
+                                                          tpoint: row.tpoint, zplane: row.zplane),
+                                    name: row.name),
+                minIntensity: row.minIntensity, maxIntensity: row.maxIntensity)
         }
         return StoredExperiment(
-            id: id, createdAt: try head.string("created_at"), experiment: experiment,
-            pyramidSize: PixelSize(height: try head.int("pyramid_height"), width: try head.int("pyramid_width")),
-            pyramidDepth: try head.int("pyramid_depth"), layers: layers,
-            pixelSizeMicrometres: try head.optionalDouble("pixel_size_um"))
+            id: id, createdAt: head.createdAt, experiment: experiment,
+            pyramidSize: PixelSize(height: head.pyramidHeight, width: head.pyramidWidth),
+            pyramidDepth: head.pyramidDepth, layers: layers, pixelSizeMicrometres: head.pixelSizeUm)
     }
 
     /// Removes the experiment and its whole model; false if there was none.
     @discardableResult
     public func delete(_ name: String) throws -> Bool {
-        !(try connection.run(Statements.named("ExperimentDelete"), [name]).rows.isEmpty)
+        try connection.experimentDelete(name: name) != nil
     }
 }
 

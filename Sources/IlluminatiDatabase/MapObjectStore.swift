@@ -27,20 +27,17 @@ public struct MapObjectStore {
     public func replace(experimentID: Int64, outlines: [MapObjectOutline]) throws {
         try connection.transaction { db in
             for type in MapObjectType.allCases {
-                let row = try db.run(Statements.named("MapObjectTypeUpsert"),
-                                     [experimentID, type.rawValue, type.referenceType, Self.owner]).one()
-                let owner = try row.string("created_by")
-                guard owner == Self.owner else {
-                    throw MapObjectStoreError.typeOwnedByAnotherStep(type: type.rawValue, owner: owner)
+                let row = try db.mapObjectTypeUpsert(experimentID: experimentID, name: type.rawValue,
+                                                     refType: type.referenceType, createdBy: Self.owner)
+                guard row.createdBy == Self.owner else {
+                    throw MapObjectStoreError.typeOwnedByAnotherStep(type: type.rawValue, owner: row.createdBy)
                 }
-                let typeID = try row.int64("id")
-                try db.run(Statements.named("MapObjectsDeleteOfType"), [typeID])
+                try db.mapObjectsDeleteOfType(typeID: row.id)
                 let objects = outlines.filter { $0.type == type }
                 guard !objects.isEmpty else { continue }
-                try db.run(Statements.named("MapObjectsInsert"), [
-                    typeID, objects.map(\.name), objects.map(\.plate), objects.map(\.well),
-                    objects.map(\.site?.y), objects.map(\.site?.x), objects.map(\.wkt),
-                ])
+                try db.mapObjectsInsert(
+                    typeID: row.id, names: objects.map(\.name), plates: objects.map(\.plate), wells: objects.map(\.well),
+                    siteYs: objects.map(\.site?.y), siteXs: objects.map(\.site?.x), outlines: objects.map(\.wkt))
             }
         }
     }
@@ -48,15 +45,14 @@ public struct MapObjectStore {
     /// Removes this step's types and their objects; returns how many types went.
     @discardableResult
     public func deleteOwned(experimentID: Int64) throws -> Int {
-        try connection.run(Statements.named("MapObjectTypesDeleteCreatedBy"), [experimentID, Self.owner])
-            .one().int("types")
+        try connection.mapObjectTypesDeleteCreatedBy(experimentID: experimentID, createdBy: Self.owner).types
     }
 
     /// Object count per type name (every type of the experiment, whoever made it).
     public func counts(experimentID: Int64) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try connection.run(Statements.named("MapObjectCounts"), [experimentID]).rows {
-            counts[try row.string("name")] = try row.int("objects")
+        for row in try connection.mapObjectCounts(experimentID: experimentID) {
+            counts[row.name] = row.objects
         }
         return counts
     }
@@ -66,7 +62,7 @@ public struct MapObjectStore {
     /// when the box holds more.
     public func geoJSON(experimentID: Int64, type: String,
                         minX: Double, minY: Double, maxX: Double, maxY: Double, limit: Int = 10_000) throws -> String {
-        try connection.run(Statements.named("MapObjectsInBox"), [experimentID, type, minX, minY, maxX, maxY, limit])
-            .one().string("geojson")
+        try connection.mapObjectsInBox(experimentID: experimentID, type: type, minX: minX, minY: minY, maxX: maxX,
+                                       maxY: maxY, limit: limit).geojson
     }
 }

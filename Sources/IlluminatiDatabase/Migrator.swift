@@ -43,12 +43,12 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: DatabaseConnection) throws -> Outcome {
         let versions = migrations.map(\.version)
         precondition(Set(versions).count == versions.count, "two migrations share a version number")
-        try connection.run(Statements.named("MigrationsLock"))
-        defer { _ = try? connection.run(Statements.named("MigrationsUnlock")) }
-        try connection.run(Statements.named("MigrationsTableCreate"))
+        try connection.migrationsLock()
+        defer { _ = try? connection.migrationsUnlock() }
+        try connection.migrationsTableCreate()
         var recorded: [Int: String] = [:]
-        for row in try connection.run(Statements.named("MigrationsApplied")).rows {
-            recorded[try row.int("version")] = try row.string("checksum")
+        for row in try connection.migrationsApplied() {
+            recorded[row.version] = row.checksum
         }
         var applied: [Migration] = []
         for migration in migrations {
@@ -60,8 +60,7 @@ public struct Migrator: Sendable {
             }
             try connection.transaction { connection in
                 try connection.executeScript(migration.sql, name: "migration \(migration.version) \(migration.name)")
-                try connection.run(Statements.named("MigrationRecord"),
-                                   [migration.version, migration.name, migration.checksum])
+                try connection.migrationRecord(version: migration.version, name: migration.name, checksum: migration.checksum)
             }
             applied.append(migration)
         }

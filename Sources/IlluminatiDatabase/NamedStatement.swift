@@ -1,69 +1,49 @@
-import Foundation
-
-/// A statement from a `Queries/*.sql` file, annotated River-style:
-/// `-- name: ExperimentInsert :one` followed by its SQL up to the next annotation.
+/// A statement from a `Queries/*.sql` file with its annotations (docs/sql.md). SQLEmbedder
+/// reads the files at build time and declares each statement in the target's namespace
+/// (`DatabaseQueries.ExperimentInsert.statement`), with a typed method on `StatementRunner`
+/// that runs it.
 public struct NamedStatement: Sendable, Hashable {
-    public enum Cardinality: String, Sendable { case one, many, exec }
+    public enum Cardinality: String, Sendable {
+        /// Exactly one row.
+        case one
+        /// One row or none.
+        case opt
+        /// Any number of rows.
+        case many
+        /// No rows: it is run for what it changes.
+        case exec
+    }
+
+    /// A parameter or result column as annotated: its snake_case name and its Swift type.
+    public struct Field: Sendable, Hashable {
+        public let name: String
+        public let type: String
+
+        public init(name: String, type: String) {
+            self.name = name
+            self.type = type
+        }
+    }
 
     public let name: String
     public let cardinality: Cardinality
-    public let sql: String
+    /// The queries file's name and the line of the statement's `-- name:` annotation.
     public let file: String
-}
+    public let line: Int
+    public let parameters: [Field]
+    /// The result columns in order; empty for `:exec`.
+    public let columns: [Field]
+    /// The text sent to the server: the file's lines without the annotations.
+    public let sql: String
 
-/// All named statements embedded in this target, by name.
-public enum Statements {
-    public static let all: [String: NamedStatement] = {
-        var byName: [String: NamedStatement] = [:]
-        for file in EmbeddedSQL.queries {
-            for statement in parseNamedStatements(file.text, file: file.name) {
-                precondition(byName[statement.name] == nil, "statement \(statement.name) is defined twice")
-                byName[statement.name] = statement
-            }
-        }
-        return byName
-    }()
-
-    /// The statement called `name`; a missing name is a programming error, caught by the
-    /// test that prepares every statement.
-    public static func named(_ name: String) -> NamedStatement {
-        guard let statement = all[name] else { preconditionFailure("no SQL statement named \(name)") }
-        return statement
+    public init(name: String, cardinality: Cardinality, file: String, line: Int, parameters: [Field], columns: [Field],
+                sql: String) {
+        self.name = name
+        self.cardinality = cardinality
+        self.file = file
+        self.line = line
+        self.parameters = parameters
+        self.columns = columns
+        self.sql = sql
     }
 }
-
-/// Splits a queries file at its `-- name:` annotations. Plain comments between statements
-/// are dropped; the statement text keeps everything else verbatim.
-func parseNamedStatements(_ text: String, file: String) -> [NamedStatement] {
-    var statements: [NamedStatement] = []
-    var current: (name: String, cardinality: NamedStatement.Cardinality)?
-    var lines: [Substring] = []
-
-    func flush() {
-        guard let header = current else { return }
-        var body = lines
-        while let last = body.last, last.trimmingCharacters(in: .whitespaces).isEmpty || last.hasPrefix("--") {
-            body.removeLast()
-        }
-        statements.append(NamedStatement(name: header.name, cardinality: header.cardinality,
-                                         sql: body.joined(separator: "\n"), file: file))
-    }
-
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("-- name:") {
-            flush()
-            let words = trimmed.dropFirst("-- name:".count).split(separator: " ")
-            let name = words.first.map(String.init) ?? ""
-            let cardinality = words.dropFirst().first
-                .flatMap { NamedStatement.Cardinality(rawValue: String($0.dropFirst())) } ?? .exec
-            current = (name, cardinality)
-            lines = []
-        } else if current != nil {
-            lines.append(line)
-        }
-    }
-    flush()
-    return statements
-}
-

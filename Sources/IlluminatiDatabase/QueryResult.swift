@@ -19,13 +19,6 @@ public struct QueryResult: Sendable {
             return values[index]
         }
 
-        public func string(_ column: String) throws -> String {
-            guard let value = try optionalString(column) else {
-                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) is NULL")
-            }
-            return value
-        }
-
         public func optionalInt(_ column: String) throws -> Int? {
             guard let text = try optionalString(column) else { return nil }
             guard let value = Int(text) else {
@@ -34,14 +27,7 @@ public struct QueryResult: Sendable {
             return value
         }
 
-        public func int(_ column: String) throws -> Int {
-            guard let value = try optionalInt(column) else {
-                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) is NULL")
-            }
-            return value
-        }
-
-        public func int64(_ column: String) throws -> Int64 { Int64(try int(column)) }
+        public func optionalInt64(_ column: String) throws -> Int64? { try optionalInt(column).map(Int64.init) }
 
         public func optionalDouble(_ column: String) throws -> Double? {
             guard let text = try optionalString(column) else { return nil }
@@ -51,13 +37,27 @@ public struct QueryResult: Sendable {
             return value
         }
 
-        public func bool(_ column: String) throws -> Bool {
-            switch try string(column) {
+        public func optionalBool(_ column: String) throws -> Bool? {
+            switch try optionalString(column) {
+            case nil: return nil
             case "t": return true
             case "f": return false
-            case let other:
+            case let other?:
                 throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) = \(other) is not a boolean")
             }
+        }
+
+        public func string(_ column: String) throws -> String { try nonNull(optionalString(column), column) }
+        public func int(_ column: String) throws -> Int { try nonNull(optionalInt(column), column) }
+        public func int64(_ column: String) throws -> Int64 { try nonNull(optionalInt64(column), column) }
+        public func double(_ column: String) throws -> Double { try nonNull(optionalDouble(column), column) }
+        public func bool(_ column: String) throws -> Bool { try nonNull(optionalBool(column), column) }
+
+        private func nonNull<Value>(_ value: Value?, _ column: String) throws -> Value {
+            guard let value else {
+                throw DatabaseError.unexpectedResult(statement: statement, reason: "\(column) is NULL")
+            }
+            return value
         }
     }
 
@@ -67,5 +67,13 @@ public struct QueryResult: Sendable {
             throw DatabaseError.unexpectedResult(statement: statement, reason: "expected one row, got \(rows.count)")
         }
         return rows[0]
+    }
+
+    /// The row of a `:opt` statement, or nil when there is none.
+    public func oneOrNone() throws -> Row? {
+        guard rows.count <= 1 else {
+            throw DatabaseError.unexpectedResult(statement: statement, reason: "expected at most one row, got \(rows.count)")
+        }
+        return rows.first
     }
 }

@@ -41,19 +41,19 @@ public struct BuildStore {
         try plan.validate()
         do {
             return try connection.transaction { db in
-                let build = try db.run(QueueSQL.named("BuildInsert"), [
-                    plan.experimentID, plan.params, plan.priority, plan.retry.maxAttempts,
-                    plan.retry.backoff.base.inSeconds, plan.retry.backoff.cap.inSeconds,
-                ]).one().int64("id")
+                let build = try db.buildInsert(
+                    experiment: plan.experimentID, params: plan.params, priority: plan.priority,
+                    maxAttempts: plan.retry.maxAttempts, backoffBase: plan.retry.backoff.base.inSeconds,
+                    backoffCap: plan.retry.backoff.cap.inSeconds).id
                 var layers: [String] = [], levels: [Int] = [], totals: [Int] = []
                 for layer in plan.layers {
                     for (level, jobs) in layer.levels.enumerated() {
                         layers.append(layer.name); levels.append(level); totals.append(jobs.count)
                     }
                 }
-                try db.run(QueueSQL.named("BuildLevelsInsert"), [build, layers, levels, totals])
+                try db.buildLevelsInsert(build: build, layers: layers, levels: levels, totals: totals)
                 for layer in plan.layers where !layer.after.isEmpty {
-                    try db.run(QueueSQL.named("BuildLayerAfter"), [build, layer.name, layer.after])
+                    try db.buildLayerAfter(build: build, layer: layer.name, after: layer.after)
                 }
                 for layer in plan.layers {
                     for (level, jobs) in layer.levels.enumerated() where !jobs.isEmpty {
@@ -61,7 +61,7 @@ public struct BuildStore {
                                            state: .waiting, defaultMaxRuntime: plan.defaultMaxRuntime, db)
                     }
                 }
-                if start { try db.run(QueueSQL.named("BuildStart"), [build]) }
+                if start { _ = try db.buildStart(build: build) }
                 return build
             }
         } catch let error as DatabaseError where error.sqlState == "23503" {
@@ -73,7 +73,7 @@ public struct BuildStore {
     /// False if the build was not in the planned state.
     @discardableResult
     public func start(_ build: Int64) throws -> Bool {
-        let started = try connection.run(QueueSQL.named("BuildStart"), [build]).one().bool("started")
+        let started = try connection.buildStart(build: build).started
         if !started { _ = try info(build) }
         return started
     }
@@ -85,17 +85,17 @@ public struct BuildStore {
     @discardableResult
     public func start(_ build: Int64, preparing prepare: () throws -> Void) throws -> Bool {
         try connection.transaction { db in
-            guard let row = try db.run(QueueSQL.named("BuildLock"), [build]).rows.first else {
+            guard let row = try db.buildLock(build: build) else {
                 throw QueueError.unknownBuild(build)
             }
-            guard try row.string("state") == BuildInfo.State.planned.rawValue else { return false }
+            guard row.state == BuildInfo.State.planned.rawValue else { return false }
             try prepare()
-            return try db.run(QueueSQL.named("BuildStart"), [build]).one().bool("started")
+            return try db.buildStart(build: build).started
         }
     }
 
     public func info(_ build: Int64) throws -> BuildInfo {
-        guard let row = try connection.run(QueueSQL.named("BuildGet"), [build]).rows.first else {
+        guard let row = try connection.buildGet(build: build) else {
             throw QueueError.unknownBuild(build)
         }
         return try Self.buildInfo(row)
@@ -103,17 +103,16 @@ public struct BuildStore {
 
     /// The experiment's builds, newest first.
     public func builds(experiment: Int64) throws -> [BuildInfo] {
-        try connection.run(QueueSQL.named("BuildsByExperiment"), [experiment]).rows.map(Self.buildInfo)
+        try connection.buildsByExperiment(experiment: experiment).map(Self.buildInfo)
     }
 
     public func latestBuild(experiment: Int64) throws -> BuildInfo? { try builds(experiment: experiment).first }
 
     public func layers(_ build: Int64) throws -> [LayerStatus] {
-        let rows = try connection.run(QueueSQL.named("BuildLayers"), [build]).rows
+        let rows = try connection.buildLayers(build: build)
         if rows.isEmpty { _ = try info(build) }
-        return try rows.map { row in
-            LayerStatus(name: try row.string("layer"), levels: try row.int("levels"),
-                        succeededLevels: try row.int("succeeded"), cancelled: try row.bool("cancelled"))
+        return rows.map { row in
+            LayerStatus(name: row.layer, levels: row.levels, succeededLevels: row.succeeded, cancelled: row.cancelled)
         }
     }
 
@@ -127,15 +126,21 @@ public struct BuildStore {
 
     /// Holds the build's claimable jobs; running jobs finish. Returns how many were held.
     @discardableResult
-    public func pause(_ build: Int64) throws -> Int { try adminCall("BuildPause", build) }
+    public func pause(_ build: Int64) throws -> Int {
+        try mappingUnknownBuild(build) { try connection.buildPause(build: build).jobs }
+    }
 
     @discardableResult
-    public func resume(_ build: Int64) throws -> Int { try adminCall("BuildResume", build) }
+    public func resume(_ build: Int64) throws -> Int {
+        try mappingUnknownBuild(build) { try connection.buildResume(build: build).jobs }
+    }
 
     /// Cancels the build: waiting, available, held and dead-lettered jobs move to the history
     /// as cancelled; running jobs are asked to stop. Returns how many jobs.
     @discardableResult
-    public func cancel(_ build: Int64) throws -> Int { try adminCall("BuildCancel", build) }
+    public func cancel(_ build: Int64) throws -> Int {
+        try mappingUnknownBuild(build) { try connection.buildCancel(build: build).jobs }
+    }
 
     /// Dead-lettered jobs (optionally of one level index and/or one layer) run again with a
     /// fresh set of attempts. Returns how many.
@@ -143,7 +148,7 @@ public struct BuildStore {
     public func retryFailed(_ build: Int64, level: Int? = nil, layer: String? = nil) throws -> Int {
         if let level, level < 0 { throw QueueError.invalidArgument("levels are 0 or more, not \(level)") }
         return try mappingUnknownBuild(build) {
-            try connection.run(QueueSQL.named("BuildRetryFailed"), [build, level, layer]).one().int("jobs")
+            try connection.buildRetryFailed(build: build, level: level, layer: layer).jobs
         }
     }
 
@@ -152,7 +157,7 @@ public struct BuildStore {
     @discardableResult
     public func restart(_ build: Int64) throws -> Int {
         do {
-            return try adminCall("BuildRestart", build)
+            return try mappingUnknownBuild(build) { try connection.buildRestart(build: build).jobs }
         } catch let error as DatabaseError where error.sqlState == "55000" {
             throw QueueError.buildCleanedUp(build)
         }
@@ -162,32 +167,30 @@ public struct BuildStore {
     /// it cleaned up, so that it is never resumed or restarted. Returns how many jobs the
     /// cancel touched.
     @discardableResult
-    public func cleanUp(_ build: Int64) throws -> Int { try adminCall("BuildCleanup", build) }
+    public func cleanUp(_ build: Int64) throws -> Int {
+        try mappingUnknownBuild(build) { try connection.buildCleanup(build: build).jobs }
+    }
 
     /// Gives up on one job that is not running (typically a dead letter), so its level's
     /// barrier no longer waits for it. False if no such job (or it is running).
     @discardableResult
     public func cancelJob(_ job: Int64) throws -> Bool {
-        try connection.run(QueueSQL.named("JobCancel"), [job]).one().bool("cancelled")
+        try connection.jobCancel(job: job).cancelled
     }
 
     /// Advances one level if none of its jobs is left; true for the one caller that did.
     @discardableResult
     public func advance(_ level: LevelKey) throws -> Bool {
-        try connection.run(QueueSQL.named("LevelAdvance"), [level.build, level.layer, level.level]).one().bool("advanced")
+        try connection.levelAdvance(build: level.build, layer: level.layer, level: level.level).advanced
     }
 
     /// Advances every level that has no job left; returns how many.
     @discardableResult
     public func advanceReadyLevels() throws -> Int {
-        try connection.run(QueueSQL.named("LevelsAdvanceReady")).one().int("advanced")
+        try connection.levelsAdvanceReady().advanced
     }
 
     // MARK: - Helpers
-
-    private func adminCall(_ statement: String, _ build: Int64) throws -> Int {
-        try mappingUnknownBuild(build) { try connection.run(QueueSQL.named(statement), [build]).one().int("jobs") }
-    }
 
     private func mappingUnknownBuild<T>(_ build: Int64, _ body: () throws -> T) throws -> T {
         do {
@@ -197,29 +200,24 @@ public struct BuildStore {
         }
     }
 
-    static func buildInfo(_ row: QueryResult.Row) throws -> BuildInfo {
-        let stateText = try row.string("state")
-        guard let state = BuildInfo.State(rawValue: stateText) else {
-            throw DatabaseError.unexpectedResult(statement: "BuildGet", reason: "unknown build state \(stateText)")
+    static func buildInfo(_ row: QueueQueries.BuildGet.Row) throws -> BuildInfo {
+        guard let state = BuildInfo.State(rawValue: row.state) else {
+            throw DatabaseError.unexpectedResult(statement: "BuildGet", reason: "unknown build state \(row.state)")
         }
         return BuildInfo(
-            id: try row.int64("id"), experimentID: try row.int64("experiment_id"), state: state,
-            params: try row.string("params"), priority: try row.int("priority"),
-            retry: RetryPolicy(maxAttempts: try row.int("max_attempts"),
-                               backoff: Backoff(base: .seconds(try row.optionalDouble("backoff_base") ?? 0),
-                                                cap: .seconds(try row.optionalDouble("backoff_cap") ?? 0))),
-            createdAt: try row.string("created_at"), startedAt: try row.optionalString("started_at"),
-            finishedAt: try row.optionalString("finished_at"), cleanedUpAt: try row.optionalString("cleaned_up_at"))
+            id: row.id, experimentID: row.experimentID, state: state, params: row.params, priority: row.priority,
+            retry: RetryPolicy(maxAttempts: row.maxAttempts,
+                               backoff: Backoff(base: .seconds(row.backoffBase ?? 0), cap: .seconds(row.backoffCap ?? 0))),
+            createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, cleanedUpAt: row.cleanedUpAt)
     }
 }
 
 /// Inserts jobs into one level with one statement (parallel arrays, unnested server-side).
 func insertJobs(_ jobs: [JobSpec], key: LevelKey, state: JobState, defaultMaxRuntime: Duration,
                 _ db: DatabaseConnection) throws -> [Int64] {
-    let rows = try db.run(QueueSQL.named("JobsInsert"), [
-        key.build, key.layer, key.level, state.rawValue,
-        jobs.map(\.kind), jobs.map(\.payload), jobs.map(\.priority),
-        jobs.map(\.locality), jobs.map { ($0.maxRuntime ?? defaultMaxRuntime).inSeconds },
-    ]).rows
-    return try rows.map { try $0.int64("id") }
+    try db.jobsInsert(
+        build: key.build, layer: key.layer, level: key.level, state: state.rawValue, kinds: jobs.map(\.kind),
+        payloads: jobs.map(\.payload), priorities: jobs.map(\.priority), localities: jobs.map(\.locality),
+        maxRuntimes: jobs.map { ($0.maxRuntime ?? defaultMaxRuntime).inSeconds }
+    ).map(\.id)
 }

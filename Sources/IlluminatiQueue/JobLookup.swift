@@ -23,14 +23,11 @@ public struct JobRecord: Sendable, Equatable {
 extension QueueInspector {
     /// The job with this id, or nil.
     public func job(_ id: Int64) throws -> JobRecord? {
-        guard let row = try connection.run(QueueSQL.named("JobLookup"), [id]).rows.first else { return nil }
+        guard let row = try connection.jobLookup(job: id) else { return nil }
         return JobRecord(
-            id: try row.int64("id"),
-            level: LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"), level: try row.int("level")),
-            kind: try row.string("kind"), payload: try row.string("payload"), state: try row.string("state"),
-            attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"),
-            enqueuedAt: try row.string("enqueued_at"), startedAt: try row.optionalString("started_at"),
-            finishedAt: try row.optionalString("finished_at"), result: try row.optionalString("result"),
-            lastError: try row.optionalString("last_error"))
+            id: row.id, level: LevelKey(build: row.buildID, layer: row.layer, level: row.level), kind: row.kind,
+            payload: row.payload, state: row.state, attempt: row.attempt, maxAttempts: row.maxAttempts,
+            enqueuedAt: row.enqueuedAt, startedAt: row.startedAt, finishedAt: row.finishedAt, result: row.result,
+            lastError: row.lastError)
     }
 }

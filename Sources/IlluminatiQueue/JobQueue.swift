@@ -22,13 +22,13 @@ public struct JobQueue {
         }
         if jobs.isEmpty { return [] }
         let ids: [Int64] = try connection.transaction { db in
-            guard let build = try db.run(QueueSQL.named("BuildLock"), [level.build]).rows.first else {
+            guard let build = try db.buildLock(build: level.build) else {
                 throw QueueError.unknownBuild(level.build)
             }
-            guard let row = try db.run(QueueSQL.named("BuildLevelGet"), [level.build, level.layer, level.level]).rows.first else {
+            guard let row = try db.buildLevelGet(build: level.build, layer: level.layer, level: level.level) else {
                 throw QueueError.unknownLevel(build: level.build, layer: level.layer, level: level.level)
             }
-            let buildState = try build.string("state"), levelState = try row.string("state")
+            let buildState = build.state, levelState = row.state
             let state: JobState
             switch (buildState, levelState) {
             case ("cancelled", _), (_, "succeeded"), (_, "cancelled"):
@@ -39,8 +39,8 @@ public struct JobQueue {
             default: state = .held
             }
             let ids = try insertJobs(jobs, key: level, state: state, defaultMaxRuntime: maxRuntime, db)
-            try db.run(QueueSQL.named("BuildLevelAddJobs"), [level.build, level.layer, level.level, ids.count])
-            if state == .available { try db.run(QueueSQL.named("NotifyJobs")) }
+            try db.buildLevelAddJobs(build: level.build, layer: level.layer, level: level.level, added: ids.count)
+            if state == .available { try db.notifyJobs() }
             return ids
         }
         QueueMetrics.enqueued.increment(by: ids.count)
@@ -53,17 +53,16 @@ public struct JobQueue {
         guard limit > 0 else { return [] }
         let clock = ContinuousClock()
         let start = clock.now
-        let rows = try connection.run(QueueSQL.named("JobsClaim"), [worker, limit]).rows
+        let rows = try connection.jobsClaim(worker: worker, limit: limit)
         let received = clock.now
         QueueMetrics.claimLatency.recordNanoseconds(Self.nanoseconds(received - start))
         if !rows.isEmpty { QueueMetrics.claimed.increment(by: rows.count) }
-        return try rows.map { row in
-            let limit = Duration.seconds(try row.optionalDouble("runtime_limit") ?? 0)
+        return rows.map { row in
+            let limit = Duration.seconds(row.runtimeLimit ?? 0)
             return ClaimedJob(
-                lease: JobLease(job: try row.int64("id"), attempt: try row.int("attempt"), worker: worker),
-                kind: try row.string("kind"), payload: try row.string("payload"),
-                level: LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"), level: try row.int("level")),
-                maxAttempts: try row.int("max_attempts"), runtimeLimit: limit, deadline: start + limit)
+                lease: JobLease(job: row.id, attempt: row.attempt, worker: worker), kind: row.kind, payload: row.payload,
+                level: LevelKey(build: row.buildID, layer: row.layer, level: row.level),
+                maxAttempts: row.maxAttempts, runtimeLimit: limit, deadline: start + limit)
         }
     }
 
@@ -73,14 +72,12 @@ public struct JobQueue {
         var report = CompletionReport(completed: [], lost: [], advanced: [])
         var drained = Set<LevelKey>()
         for (worker, group) in Dictionary(grouping: completions, by: \.lease.worker) {
-            let rows = try connection.run(QueueSQL.named("JobsComplete"), [
-                worker, group.map(\.lease.job), group.map(\.lease.attempt), group.map(\.result),
-            ]).rows
+            let rows = try connection.jobsComplete(worker: worker, jobs: group.map(\.lease.job),
+                                                   attempts: group.map(\.lease.attempt), results: group.map(\.result))
             for row in rows {
-                report.completed.insert(try row.int64("id"))
-                if try row.bool("drained") {
-                    drained.insert(LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"),
-                                            level: try row.int("level")))
+                report.completed.insert(row.id)
+                if row.drained {
+                    drained.insert(LevelKey(build: row.buildID, layer: row.layer, level: row.level))
                 }
             }
             report.lost += group.map(\.lease).filter { !report.completed.contains($0.job) }
@@ -107,16 +104,13 @@ public struct JobQueue {
     public func fail(_ failures: [Failure]) throws -> [Int64: FailureOutcome] {
         var outcomes: [Int64: FailureOutcome] = [:]
         for (worker, group) in Dictionary(grouping: failures, by: \.lease.worker) {
-            let rows = try connection.run(QueueSQL.named("JobsFail"), [
-                worker, group.map(\.lease.job), group.map(\.lease.attempt), group.map(\.kind.rawValue), group.map(\.message),
-            ]).rows
+            let rows = try connection.jobsFail(worker: worker, jobs: group.map(\.lease.job), attempts: group.map(\.lease.attempt),
+                                               kinds: group.map(\.kind.rawValue), messages: group.map(\.message))
             for row in rows {
-                let stateText = try row.string("state")
-                guard let state = JobState(rawValue: stateText) else {
-                    throw DatabaseError.unexpectedResult(statement: "JobsFail", reason: "unknown job state \(stateText)")
+                guard let state = JobState(rawValue: row.state) else {
+                    throw DatabaseError.unexpectedResult(statement: "JobsFail", reason: "unknown job state \(row.state)")
                 }
-                outcomes[try row.int64("id")] = FailureOutcome(state: state,
-                                                               retryIn: .seconds(max(try row.optionalDouble("retry_in") ?? 0, 0)))
+                outcomes[row.id] = FailureOutcome(state: state, retryIn: .seconds(max(row.retryIn ?? 0, 0)))
             }
         }
         QueueMetrics.failed.increment(by: outcomes.count)
@@ -137,8 +131,8 @@ public struct JobQueue {
     public func release(_ leases: [JobLease]) throws -> Set<Int64> {
         var released = Set<Int64>()
         for (worker, group) in Dictionary(grouping: leases, by: \.worker) {
-            for row in try connection.run(QueueSQL.named("JobsRelease"), [worker, group.map(\.job), group.map(\.attempt)]).rows {
-                released.insert(try row.int64("id"))
+            for row in try connection.jobsRelease(worker: worker, jobs: group.map(\.job), attempts: group.map(\.attempt)) {
+                released.insert(row.id)
             }
         }
         QueueMetrics.released.increment(by: released.count)
@@ -148,7 +142,7 @@ public struct JobQueue {
     /// The worker stopped a job because its build was cancelled: records it as cancelled.
     @discardableResult
     public func acknowledgeCancel(_ lease: JobLease) throws -> Bool {
-        !(try connection.run(QueueSQL.named("JobCancelAcknowledge"), [lease.worker, lease.job, lease.attempt]).rows.isEmpty)
+        !(try connection.jobCancelAcknowledge(worker: lease.worker, job: lease.job, attempt: lease.attempt).isEmpty)
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -96,65 +96,53 @@ public struct QueueInspector {
 
     /// Every level of the build, by layer then level.
     public func levels(build: Int64) throws -> [LevelProgress] {
-        try connection.run(QueueSQL.named("InspectLevels"), [build]).rows.map { row in
-            let stateText = try row.string("state")
-            guard let state = LevelProgress.State(rawValue: stateText) else {
-                throw DatabaseError.unexpectedResult(statement: "InspectLevels", reason: "unknown level state \(stateText)")
+        try connection.inspectLevels(build: build).map { row in
+            guard let state = LevelProgress.State(rawValue: row.state) else {
+                throw DatabaseError.unexpectedResult(statement: "InspectLevels", reason: "unknown level state \(row.state)")
             }
             return LevelProgress(
-                layer: try row.string("layer"), level: try row.int("level"), state: state, total: try row.int("total_jobs"),
-                succeeded: try row.int("succeeded"), cancelled: try row.int("cancelled"), waiting: try row.int("waiting"),
-                available: try row.int("available"), held: try row.int("held"), running: try row.int("running"),
-                failed: try row.int("failed"), jobsPerSecond: try row.optionalDouble("jobs_per_s") ?? 0,
-                eta: try row.optionalDouble("eta").map { .seconds($0) },
-                duration: try row.optionalDouble("duration").map { .seconds($0) })
+                layer: row.layer, level: row.level, state: state, total: row.totalJobs, succeeded: row.succeeded,
+                cancelled: row.cancelled, waiting: row.waiting, available: row.available, held: row.held, running: row.running,
+                failed: row.failed, jobsPerSecond: row.jobsPerS ?? 0, eta: row.eta.map { .seconds($0) },
+                duration: row.duration.map { .seconds($0) })
         }
     }
 
     /// Dead letters of the build with every attempt's error; at most `limit`.
     public func failures(build: Int64, limit: Int = 100) throws -> [FailedJob] {
-        try connection.run(QueueSQL.named("InspectFailed"), [build, limit]).rows.map { row in
-            let errorsText = try row.string("errors")
-            let errors = try JSONDecoder().decode([AttemptError].self, from: Data(errorsText.utf8))
-            return FailedJob(id: try row.int64("job_id"), layer: try row.string("layer"), level: try row.int("level"),
-                             kind: try row.string("kind"), payload: try row.string("payload"), attempt: try row.int("attempt"),
-                             maxAttempts: try row.int("max_attempts"), rescues: try row.int("rescue_count"),
-                             lastError: try row.optionalString("last_error") ?? "", errors: errors)
+        try connection.inspectFailed(build: build, limit: limit).map { row in
+            let errors = try JSONDecoder().decode([AttemptError].self, from: Data(row.errors.utf8))
+            return FailedJob(id: row.jobID, layer: row.layer, level: row.level, kind: row.kind, payload: row.payload,
+                             attempt: row.attempt, maxAttempts: row.maxAttempts, rescues: row.rescueCount,
+                             lastError: row.lastError ?? "", errors: errors)
         }
     }
 
     /// Every failed or lost attempt of one job, oldest first.
     public func errors(job: Int64) throws -> [AttemptError] {
-        try connection.run(QueueSQL.named("InspectErrors"), [job]).rows.map { row in
-            AttemptError(attempt: try row.int("attempt"), kind: try row.string("kind"), message: try row.string("message"),
-                         workerID: try row.optionalString("worker_id"), at: try row.string("at"))
+        try connection.inspectErrors(job: job).map { row in
+            AttemptError(attempt: row.attempt, kind: row.kind, message: row.message, workerID: row.workerID, at: row.at)
         }
     }
 
     public func workers() throws -> [WorkerStatus] {
-        try connection.run(QueueSQL.named("InspectWorkers")).rows.map { row in
-            WorkerStatus(id: try row.string("worker_id"), hostname: try row.string("hostname"), pid: try row.int("pid"),
-                         version: try row.string("version"), concurrency: try row.int("concurrency"),
-                         state: try row.string("state"), alive: try row.bool("alive"),
-                         heartbeatAge: .seconds(try row.optionalDouble("heartbeat_age") ?? 0),
-                         runningJobs: try row.int("running_jobs"))
+        try connection.inspectWorkers().map { row in
+            WorkerStatus(id: row.workerID, hostname: row.hostname, pid: row.pid, version: row.version,
+                         concurrency: row.concurrency, state: row.state, alive: row.alive,
+                         heartbeatAge: .seconds(row.heartbeatAge ?? 0), runningJobs: row.runningJobs)
         }
     }
 
     public func running(build: Int64) throws -> [RunningJob] {
-        try connection.run(QueueSQL.named("InspectRunning"), [build]).rows.map { row in
-            RunningJob(id: try row.int64("job_id"),
-                       level: LevelKey(build: try row.int64("build_id"), layer: try row.string("layer"), level: try row.int("level")),
-                       kind: try row.string("kind"), attempt: try row.int("attempt"), workerID: try row.string("worker_id"),
-                       hostname: try row.optionalString("hostname"), pid: try row.optionalInt("pid"),
-                       runtime: .seconds(try row.optionalDouble("runtime") ?? 0),
-                       timeLeft: .seconds(try row.optionalDouble("time_left") ?? 0))
+        try connection.inspectRunning(build: build).map { row in
+            RunningJob(id: row.jobID, level: LevelKey(build: row.buildID, layer: row.layer, level: row.level),
+                       kind: row.kind, attempt: row.attempt, workerID: row.workerID, hostname: row.hostname, pid: row.pid,
+                       runtime: .seconds(row.runtime ?? 0), timeLeft: .seconds(row.timeLeft ?? 0))
         }
     }
 
     public func history(build: Int64) throws -> HistoryCounts {
-        let row = try connection.run(QueueSQL.named("InspectHistoryCounts"), [build]).one()
-        return HistoryCounts(total: try row.int("total"), distinctJobs: try row.int("distinct_jobs"),
-                             succeeded: try row.int("succeeded"))
+        let row = try connection.inspectHistoryCounts(build: build)
+        return HistoryCounts(total: row.total, distinctJobs: row.distinctJobs, succeeded: row.succeeded)
     }
 }

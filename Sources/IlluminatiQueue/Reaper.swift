@@ -27,14 +27,11 @@ public struct Reaper {
     public init(_ connection: DatabaseConnection) { self.connection = connection }
 
     public func sweep(maxJobs: Int = 1000) throws -> ReapReport {
-        let rows = try connection.run(QueueSQL.named("Reap"), [maxJobs]).rows
-        let reaped = try rows.map { row in
-            let reasonText = try row.string("reason"), stateText = try row.string("new_state")
-            guard let reason = ReapedJob.Reason(rawValue: reasonText), let state = JobState(rawValue: stateText) else {
-                throw DatabaseError.unexpectedResult(statement: "Reap", reason: "unexpected \(reasonText)/\(stateText)")
+        let reaped = try connection.reap(maxJobs: maxJobs).map { row in
+            guard let reason = ReapedJob.Reason(rawValue: row.reason), let state = JobState(rawValue: row.newState) else {
+                throw DatabaseError.unexpectedResult(statement: "Reap", reason: "unexpected \(row.reason)/\(row.newState)")
             }
-            return ReapedJob(job: try row.int64("job_id"), build: try row.int64("build_id"), attempt: try row.int("attempt"),
-                             worker: try row.optionalString("worker_id").flatMap(WorkerID.init),
+            return ReapedJob(job: row.jobID, build: row.buildID, attempt: row.attempt, worker: row.workerID.flatMap(WorkerID.init),
                              reason: reason, state: state)
         }
         if !reaped.isEmpty { QueueMetrics.reaped.increment(by: reaped.count) }

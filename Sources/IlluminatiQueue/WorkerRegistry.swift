@@ -41,25 +41,22 @@ public struct WorkerRegistry {
     public func register(_ info: WorkerInfo, as id: WorkerID = .random()) throws -> WorkerID {
         guard info.concurrency > 0 else { throw QueueError.invalidArgument("concurrency must be positive") }
         guard info.lease > .zero else { throw QueueError.invalidArgument("the lease must be positive") }
-        try connection.run(QueueSQL.named("WorkerRegister"), [
-            id, info.hostname, Int(info.pid), info.version, info.kinds, info.concurrency, info.lease.inSeconds,
-        ])
+        try connection.workerRegister(id: id, hostname: info.hostname, pid: info.pid, version: info.version, kinds: info.kinds,
+                                      concurrency: info.concurrency, lease: info.lease.inSeconds)
         return id
     }
 
     /// Refreshes the worker's `last_seen` and checks the leases it believes it holds. Only
     /// pass leases whose claim had committed before this call.
     public func heartbeat(_ worker: WorkerID, holding leases: [JobLease]) throws -> HeartbeatReport {
-        let rows = try connection.run(QueueSQL.named("WorkerHeartbeat"),
-                                      [worker, leases.map(\.job), leases.map(\.attempt)]).rows
-        var report = HeartbeatReport(alive: try rows.first?.bool("alive") ?? false, lost: [], cancelRequested: [])
+        let rows = try connection.workerHeartbeat(worker: worker, jobs: leases.map(\.job), attempts: leases.map(\.attempt))
+        var report = HeartbeatReport(alive: rows.first?.alive ?? false, lost: [], cancelRequested: [])
         for row in rows {
-            guard let job = try row.optionalString("id").flatMap({ Int64($0) }) else { continue }
-            let lease = JobLease(job: job, attempt: try row.int("attempt"), worker: worker)
-            let held = try row.bool("held")
-            if !report.alive || !held {
+            guard let job = row.id, let attempt = row.attempt else { continue }
+            let lease = JobLease(job: job, attempt: attempt, worker: worker)
+            if !report.alive || row.held != true {
                 report.lost.append(lease)
-            } else if try row.bool("cancel_requested") {
+            } else if row.cancelRequested == true {
                 report.cancelRequested.append(lease)
             }
         }
@@ -68,17 +65,17 @@ public struct WorkerRegistry {
 
     /// Stops the worker from claiming (it finishes what it has).
     public func drain(_ worker: WorkerID) throws {
-        try connection.run(QueueSQL.named("WorkerDrain"), [worker])
+        try connection.workerDrain(worker: worker)
     }
 
     public func deregister(_ worker: WorkerID) throws {
-        try connection.run(QueueSQL.named("WorkerDeregister"), [worker])
+        try connection.workerDeregister(worker: worker)
     }
 
     /// For a worker known to be dead: its running jobs go back to the queue now (the attempt
     /// counts) and its row is removed. Returns how many jobs.
     @discardableResult
     public func release(_ worker: WorkerID) throws -> Int {
-        try connection.run(QueueSQL.named("WorkerRelease"), [worker]).one().int("jobs")
+        try connection.workerRelease(worker: worker).jobs
     }
 }

@@ -42,7 +42,7 @@ final class DatabasePool: @unchecked Sendable {
 
     private func connect() throws -> DatabaseConnection {
         let connection = try DatabaseConnection(conninfo: conninfo, applicationName: "illuminati-serve")
-        _ = try connection.run(Statements.named("SetStatementTimeout"), ["\(statementTimeoutMilliseconds)ms"])
+        _ = try connection.setStatementTimeout(timeout: "\(statementTimeoutMilliseconds)ms")
         return connection
     }
 

@@ -39,7 +39,7 @@ enum WorkerDatabase {
         }
         let applied: Set<Int>
         do {
-            applied = Set(try connection.run(Statements.named("MigrationsApplied")).rows.map { try $0.int("version") })
+            applied = Set(try connection.migrationsApplied().map(\.version))
         } catch let error as DatabaseError where error.sqlState == "42P01" {
             applied = []
         }

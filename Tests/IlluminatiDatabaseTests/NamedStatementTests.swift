@@ -1,57 +1,57 @@
 import Foundation
-@testable import IlluminatiDatabase
+import IlluminatiDatabase
 import IlluminatiTestSupport
 import Testing
 
 @Suite(.tags(.database)) struct NamedStatementTests {
-    @Test func everyStatementPreparesAgainstTheMigratedSchema() throws {
-        let (_, db) = try TestDatabase.create()
-        #expect(!Statements.all.isEmpty)
-        var prepared = 0
-        for statement in Statements.all.values.sorted(by: { $0.name < $1.name }) {
-            // PREPARE parses and plans a query without running it; DDL cannot be prepared
-            // and runs in every migration test instead.
-            let keyword = statement.sql.split(whereSeparator: \.isWhitespace).first?.uppercased() ?? ""
-            guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES"].contains(keyword) else { continue }
-            prepared += 1
-            try db.executeScript("PREPARE check_statement AS \(statement.sql)", name: statement.name)
-            try db.executeScript("DEALLOCATE check_statement", name: "DEALLOCATE")
-        }
-        #expect(prepared >= Statements.all.count - 1)
+    @Test func everyStatementMatchesItsAnnotationsOnTheMigratedSchema() throws {
+        let (conninfo, _) = try TestDatabase.create()
+        #expect(DatabaseQueries.all.count > 30)
+        let problems = try StatementAnnotationCheck.problems(DatabaseQueries.all, conninfo: conninfo)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
-    @Test func everyNameUsedInTheSourcesIsDefinedAndEveryDefinedNameIsUsed() throws {
+    @Test func wrongAnnotationsAreReported() throws {
+        let (conninfo, _) = try TestDatabase.create()
+        let right = DatabaseQueries.ExperimentDelete.statement
+        func annotated(_ parameters: [NamedStatement.Field], _ columns: [NamedStatement.Field]) -> NamedStatement {
+            NamedStatement(name: right.name, cardinality: right.cardinality, file: right.file, line: right.line,
+                           parameters: parameters, columns: columns, sql: right.sql)
+        }
+        let name = NamedStatement.Field(name: "name", type: "String"), id = NamedStatement.Field(name: "id", type: "Int64")
+        #expect(try StatementAnnotationCheck.problems([annotated([name], [id])], conninfo: conninfo).isEmpty)
+
+        let missingParameter = try StatementAnnotationCheck.problems([annotated([], [id])], conninfo: conninfo)
+        #expect(missingParameter == ["ExperimentDelete (experiments.sql:\(right.line)): annotates 0 parameter(s), "
+                                     + "PostgreSQL infers 1: text"])
+        let wrongTypes = try StatementAnnotationCheck.problems(
+            [annotated([.init(name: "name", type: "Int64")], [.init(name: "id", type: "Int")])], conninfo: conninfo)
+        #expect(wrongTypes.count == 1)
+        #expect(wrongTypes.first?.contains("parameter $1 `name Int64` is a text in PostgreSQL") == true)
+        let wrongColumn = try StatementAnnotationCheck.problems(
+            [annotated([name], [.init(name: "experiment_id", type: "Int64")])], conninfo: conninfo)
+        #expect(wrongColumn.count == 1)
+        #expect(wrongColumn.first?.contains("annotates columns experiment_id; PostgreSQL returns id") == true)
+    }
+
+    @Test func everyStatementIsCalledFromTheSources() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Sources").standardizedFileURL
-        var used = Set<String>()
-        let enumerator = FileManager.default.enumerator(atPath: sources.path)!
-        let pattern = try NSRegularExpression(pattern: #"Statements\.named\("([A-Za-z]+)"\)"#)
-        while let file = enumerator.nextObject() as? String {
-            guard file.hasSuffix(".swift") else { continue }
-            let text = try String(contentsOfFile: sources.path + "/" + file, encoding: .utf8)
-            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                used.insert(String(text[Range(match.range(at: 1), in: text)!]))
-            }
-        }
-        #expect(!used.isEmpty)
-        #expect(used.subtracting(Statements.all.keys).isEmpty, "used but not defined: \(used.subtracting(Statements.all.keys))")
-        #expect(Set(Statements.all.keys).subtracting(used).isEmpty, "defined but unused: \(Set(Statements.all.keys).subtracting(used))")
+        #expect(try StatementAnnotationCheck.uncalled(DatabaseQueries.all, sources: sources).isEmpty)
     }
 
-    @Test func parserSplitsAtAnnotationsAndKeepsCardinality() {
-        let text = """
-            -- file comment
-            -- name: First :one
-            SELECT 1;
-
-            -- name: Second :many
-            SELECT 2
-            FROM t;
-            -- trailing comment
-            """
-        let statements = parseNamedStatements(text, file: "x.sql")
-        #expect(statements.map(\.name) == ["First", "Second"])
-        #expect(statements.map(\.cardinality) == [.one, .many])
-        #expect(statements[1].sql == "SELECT 2\nFROM t;")
+    @Test func cardinalityIsHonouredAndAViolationNamesTheStatement() throws {
+        let (_, db) = try TestDatabase.create()
+        #expect(try db.experimentGetByName(name: "no such experiment") == nil)
+        #expect(try db.databaseExists(name: "no such database").isEmpty)
+        let two = try db.execute("SELECT 1 AS a FROM generate_series(1, 2)", name: "TwoRows")
+        #expect(throws: DatabaseError.unexpectedResult(statement: "TwoRows", reason: "expected at most one row, got 2")) {
+            try two.oneOrNone()
+        }
+        let none = try db.execute("SELECT 1 AS a WHERE false", name: "NoRow")
+        #expect(throws: DatabaseError.unexpectedResult(statement: "NoRow", reason: "expected one row, got 0")) {
+            try none.one()
+        }
+        #expect(try none.oneOrNone() == nil)
     }
 }

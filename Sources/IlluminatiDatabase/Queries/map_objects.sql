@@ -1,15 +1,19 @@
 -- Map object types and outlines (migrations/004_map_objects.sql).
 
 -- name: MapObjectTypeUpsert :one
+-- params: experiment_id Int64, name String, ref_type String, created_by String
+-- returns: id Int64, created_by String
 INSERT INTO mapobject_types (experiment_id, name, ref_type, created_by)
 VALUES ($1, $2, $3, $4)
 ON CONFLICT (experiment_id, name) DO UPDATE SET ref_type = excluded.ref_type
 RETURNING id, created_by;
 
 -- name: MapObjectsDeleteOfType :exec
+-- params: type_id Int64
 DELETE FROM mapobjects WHERE mapobject_type_id = $1;
 
 -- name: MapObjectsInsert :exec
+-- params: type_id Int64, names [String], plates [String?], wells [String?], site_ys [Int?], site_xs [Int?], outlines [String]
 INSERT INTO mapobjects (mapobject_type_id, name, plate, well, site_y, site_x, outline, centroid)
 SELECT $1, o.name, o.plate, o.well, o.site_y, o.site_x,
        ST_GeomFromText(o.outline, 0), ST_Centroid(ST_GeomFromText(o.outline, 0))
@@ -17,12 +21,16 @@ FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7
      AS o (name, plate, well, site_y, site_x, outline);
 
 -- name: MapObjectTypesDeleteCreatedBy :one
+-- params: experiment_id Int64, created_by String
+-- returns: types Int
 WITH deleted AS (
     DELETE FROM mapobject_types WHERE experiment_id = $1 AND created_by = $2 RETURNING id
 )
 SELECT count(*) AS types FROM deleted;
 
 -- name: MapObjectCounts :many
+-- params: experiment_id Int64
+-- returns: name String, created_by String, objects Int
 SELECT t.name, t.created_by, count(o.id) AS objects
 FROM mapobject_types t LEFT JOIN mapobjects o ON o.mapobject_type_id = t.id
 WHERE t.experiment_id = $1
@@ -33,6 +41,8 @@ ORDER BY t.name;
 -- x max, y max in map coordinates), as a GeoJSON FeatureCollection of at most $7 features
 -- (the first by id), with "truncated": true when there are more.
 -- name: MapObjectsInBox :one
+-- params: experiment_id Int64, type String, min_x Double, min_y Double, max_x Double, max_y Double, limit Int
+-- returns: geojson String
 WITH hits AS (
     SELECT o.id, o.name, o.plate, o.well, o.site_y, o.site_x, o.outline, t.name AS type
     FROM mapobjects o

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 );
 
 -- name: MigrationsApplied :many
+-- returns: version Int, name String, checksum String, applied_at String
 SELECT version, name, checksum, applied_at::text AS applied_at FROM schema_migrations ORDER BY version;
 
 -- name: MigrationRecord :exec
+-- params: version Int, name String, checksum String
 INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3);

@@ -2,19 +2,26 @@
 -- row first (FOR NO KEY UPDATE), the order the barrier functions in migrations/ use too.
 
 -- name: BuildInsert :one
+-- params: experiment Int64, params String, priority Int, max_attempts Int, backoff_base Double, backoff_cap Double
+-- returns: id Int64
 INSERT INTO builds (experiment_id, params, priority, max_attempts, backoff_base, backoff_cap)
 VALUES ($1, $2::jsonb, $3, $4, make_interval(secs => $5), make_interval(secs => $6))
 RETURNING id;
 
 -- name: BuildLevelsInsert :exec
+-- params: build Int64, layers [String], levels [Int], totals [Int]
 INSERT INTO build_levels (build_id, layer, level, total_jobs)
 SELECT $1, l.layer, l.level, l.total
 FROM unnest($2::text[], $3::integer[], $4::integer[]) AS l (layer, level, total);
 
 -- name: BuildLayerAfter :exec
+-- params: build Int64, layer String, after [String]
 UPDATE build_levels SET after_layers = $3::text[] WHERE build_id = $1 AND layer = $2 AND level = 0;
 
 -- name: JobsInsert :many
+-- params: build Int64, layer String, level Int, state String, kinds [String], payloads [String], priorities [Int?]
+-- params: localities [Int64], max_runtimes [Double]
+-- returns: id Int64
 INSERT INTO jobs (build_id, layer, level, state, kind, payload, priority, locality, max_runtime, max_attempts)
 SELECT $1, $2, $3, $4, j.kind, j.payload, coalesce(j.priority, b.priority), j.locality,
        make_interval(secs => j.max_runtime), b.max_attempts
@@ -25,21 +32,32 @@ ORDER BY j.ord
 RETURNING id;
 
 -- name: BuildStart :one
+-- params: build Int64
+-- returns: started Bool
 SELECT queue_start_build($1) AS started;
 
--- name: BuildLock :one
+-- name: BuildLock :opt
+-- params: build Int64
+-- returns: id Int64, state String
 SELECT id, state FROM builds WHERE id = $1 FOR NO KEY UPDATE;
 
--- name: BuildLevelGet :one
+-- name: BuildLevelGet :opt
+-- params: build Int64, layer String, level Int
+-- returns: state String, total_jobs Int
 SELECT state, total_jobs FROM build_levels WHERE build_id = $1 AND layer = $2 AND level = $3;
 
 -- name: BuildLevelAddJobs :exec
+-- params: build Int64, layer String, level Int, added Int
 UPDATE build_levels SET total_jobs = total_jobs + $4 WHERE build_id = $1 AND layer = $2 AND level = $3;
 
 -- name: NotifyJobs :exec
 SELECT pg_notify('illuminati_jobs', '');
 
--- name: BuildGet :one
+-- name: BuildGet :opt
+-- params: build Int64
+-- returns: id Int64, experiment_id Int64, state String, params String, priority Int, max_attempts Int
+-- returns: backoff_base Double?, backoff_cap Double?, created_at String, started_at String?
+-- returns: finished_at String?, cleaned_up_at String?
 SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.max_attempts,
        extract(epoch FROM b.backoff_base)::float8 AS backoff_base,
        extract(epoch FROM b.backoff_cap)::float8 AS backoff_cap,
@@ -48,6 +66,8 @@ SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.m
 FROM builds b WHERE b.id = $1;
 
 -- name: BuildsByExperiment :many
+-- params: experiment Int64
+-- returns: BuildGet.Row
 SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.max_attempts,
        extract(epoch FROM b.backoff_base)::float8 AS backoff_base,
        extract(epoch FROM b.backoff_cap)::float8 AS backoff_cap,
@@ -56,33 +76,52 @@ SELECT b.id, b.experiment_id, b.state, b.params::text AS params, b.priority, b.m
 FROM builds b WHERE b.experiment_id = $1 ORDER BY b.id DESC;
 
 -- name: BuildPause :one
+-- params: build Int64
+-- returns: jobs Int
 SELECT illuminati.pause($1) AS jobs;
 
 -- name: BuildResume :one
+-- params: build Int64
+-- returns: jobs Int
 SELECT illuminati.resume($1) AS jobs;
 
 -- name: BuildCancel :one
+-- params: build Int64
+-- returns: jobs Int
 SELECT illuminati.cancel($1) AS jobs;
 
 -- name: BuildRetryFailed :one
+-- params: build Int64, level Int?, layer String?
+-- returns: jobs Int
 SELECT illuminati.retry_failed($1, $2, $3) AS jobs;
 
 -- name: BuildRestart :one
+-- params: build Int64
+-- returns: jobs Int
 SELECT illuminati.restart_build($1) AS jobs;
 
 -- name: BuildCleanup :one
+-- params: build Int64
+-- returns: jobs Int
 SELECT illuminati.cleanup_build($1) AS jobs;
 
 -- name: JobCancel :one
+-- params: job Int64
+-- returns: cancelled Bool
 SELECT illuminati.cancel_job($1) AS cancelled;
 
 -- name: LevelAdvance :one
+-- params: build Int64, layer String, level Int
+-- returns: advanced Bool
 SELECT queue_advance_level($1, $2, $3) AS advanced;
 
 -- name: LevelsAdvanceReady :one
+-- returns: advanced Int
 SELECT queue_advance_ready_levels() AS advanced;
 
 -- name: BuildLayers :many
+-- params: build Int64
+-- returns: layer String, levels Int, succeeded Int, cancelled Bool
 SELECT layer, count(*) AS levels, count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
        bool_or(state = 'cancelled') AS cancelled
 FROM build_levels WHERE build_id = $1

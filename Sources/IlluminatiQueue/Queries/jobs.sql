@@ -3,6 +3,9 @@
 -- means the lease was lost, and the caller learns it from the rows returned.
 
 -- name: JobsClaim :many
+-- params: worker WorkerID, limit Int
+-- returns: id Int64, attempt Int, max_attempts Int, kind String, payload String, build_id Int64
+-- returns: layer String, level Int, runtime_limit Double?
 -- One short statement: the CTE picks claimable rows in claim order over the partial index and
 -- locks them, skipping rows other claimers hold; the UPDATE leases them. A worker whose row is
 -- gone (reaped) or draining claims nothing.
@@ -24,6 +27,8 @@ RETURNING j.id, j.attempt, j.max_attempts, j.kind, j.payload::text AS payload, j
           extract(epoch FROM j.max_runtime)::float8 AS runtime_limit;
 
 -- name: JobsComplete :many
+-- params: worker WorkerID, jobs [Int64], attempts [Int], results [String?]
+-- returns: id Int64, build_id Int64, layer String, level Int, drained Bool
 -- Success: the rows leave `jobs` for `job_history` in the same statement. The last column is
 -- a hint, per level, that nothing but running jobs was left when this statement started; the
 -- caller then runs LevelAdvance after the commit (which decides, under the build lock).
@@ -51,6 +56,8 @@ SELECT f.id, f.build_id, f.layer, f.level, l.drained
 FROM finished f JOIN levels l USING (build_id, layer, level);
 
 -- name: JobsFail :many
+-- params: worker WorkerID, jobs [Int64], attempts [Int], kinds [String], messages [String]
+-- returns: id Int64, state String, retry_in Double?
 -- Failure: back to `available` after a jittered backoff, or dead-lettered when permanent or
 -- out of attempts; the error is logged with its attempt either way.
 WITH input AS (
@@ -73,6 +80,8 @@ WITH input AS (
 SELECT id, state, extract(epoch FROM run_at - now())::float8 AS retry_in FROM failed;
 
 -- name: JobsRelease :many
+-- params: worker WorkerID, jobs [Int64], attempts [Int]
+-- returns: id Int64, notified Bool
 -- Graceful shutdown: unfinished jobs go back at once and the attempt is given back.
 WITH released AS (
     UPDATE jobs AS j
@@ -87,6 +96,8 @@ WITH released AS (
 SELECT id, pg_notify('illuminati_jobs', '') IS NULL AS notified FROM released;
 
 -- name: JobCancelAcknowledge :many
+-- params: worker WorkerID, job Int64, attempt Int
+-- returns: job_id Int64
 -- The worker stopped a job whose build was cancelled: it leaves for the history as cancelled.
 WITH gone AS (
     DELETE FROM jobs AS j

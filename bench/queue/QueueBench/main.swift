@@ -119,18 +119,17 @@ func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs to
 /// The claim statement turned into one row of arrays (pgbench's \gset needs exactly one row),
 /// then the complete statement, with pgbench variables for the parameters.
 func pgbenchScript() -> String {
-    func body(_ name: String) -> String {
-        let sql = QueueStatements.all[name]!.sql
-        return sql.split(separator: "\n", omittingEmptySubsequences: false)
+    func body(_ statement: NamedStatement) -> String {
+        statement.sql.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
             .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
     }
-    var claim = body("JobsClaim")
+    var claim = body(QueueQueries.JobsClaim.statement)
     guard let update = claim.range(of: "\nUPDATE jobs AS j") else { fail("unexpected JobsClaim text") }
     claim.replaceSubrange(update, with: ",\nclaimed AS (\nUPDATE jobs AS j")
     claim += "\n)\nSELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(attempt), '{}') AS attempts, count(*) AS n FROM claimed"
     claim = claim.replacingOccurrences(of: "$1", with: ":worker").replacingOccurrences(of: "$2", with: ":batch")
-    var complete = body("JobsComplete")
+    var complete = body(QueueQueries.JobsComplete.statement)
     complete = complete.replacingOccurrences(of: "$1", with: ":worker")
         .replacingOccurrences(of: "$2::bigint[]", with: ":ids::bigint[]")
         .replacingOccurrences(of: "$3::integer[]", with: ":attempts::integer[]")
