@@ -3,26 +3,17 @@ import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiStorage
 
-/// What a job did: recorded as JSON in the queue's history, summed by `illuminati pyramid`.
+/// What a job did, as `illuminati pyramid` sums it.
 public enum BuildJobOutcome: Sendable {
     case statistics(images: Int)
     case pyramid(PyramidJobResult)
     case layerFinished
-
-    /// The JSON a worker records (`illuminati log` shows it).
-    public func json() throws -> String? {
-        switch self {
-        case .statistics(let images): try JSONPayload.encode(StatisticsJobs.Outcome(images: images))
-        case .pyramid(let result): try JSONPayload.encode(result)
-        case .layerFinished: nil
-        }
-    }
 }
 
-/// Runs any job of one build: the code both executors share. Everything a job needs comes in
-/// as values (the descriptor, where the files go, a render context per channel), so a worker
-/// (descriptor from the database) and `illuminati pyramid` (descriptor in memory) run the
-/// same code on the same inputs.
+/// What the jobs of one build run with, handed to each kind's handler (`BuildJobKind`) by both
+/// executors. Everything a job needs comes in as values (the descriptor, where the files go, a
+/// render context per channel), so a worker (descriptor from the database) and `illuminati
+/// pyramid` (descriptor in memory) run the same code on the same inputs.
 public struct BuildJobHandlers: Sendable {
     public var descriptor: BuildDescriptor
     public var storage: ExperimentStorage
@@ -40,19 +31,17 @@ public struct BuildJobHandlers: Sendable {
         self.renderContext = renderContext
     }
 
+    /// Runs a job of the plan with its kind's handler, as a worker does.
     public func run(_ job: BuildJob) throws -> BuildJobOutcome {
         switch job {
-        case .statisticsPartial(let work):
-            return .statistics(images: try StatisticsJobs.partial(work, descriptor: descriptor, storage: storage).images)
-        case .statisticsMerge(let work):
-            return .statistics(images: try StatisticsJobs.merge(work, storage: storage).images)
-        case .pyramid(let work):
-            guard let layer = descriptor.layer(work.layer) else {
-                throw BuildError.badPayload(kind: job.kind, reason: "the build has no layer \(work.layer)")
-            }
-            return .pyramid(try PyramidRenderer.render(work, context: try renderContext(layer.spec.channel)))
-        case .layerFinish(let work):
-            try LayerFinish.run(work, descriptor: descriptor, storage: storage, keepIntermediates: keepsIntermediates)
+        case .statisticsPartial(let args):
+            return .statistics(images: try StatisticsPartialKind.run(args, in: self)?.images ?? 0)
+        case .statisticsMerge(let args):
+            return .statistics(images: try StatisticsMergeKind.run(args, in: self)?.images ?? 0)
+        case .pyramid(let args):
+            return .pyramid(try PyramidKind.run(args, in: self) ?? PyramidJobResult())
+        case .layerFinish(let args):
+            _ = try LayerFinishKind.run(args, in: self)
             return .layerFinished
         }
     }

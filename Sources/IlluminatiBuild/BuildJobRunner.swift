@@ -53,35 +53,46 @@ public final class BuildJobRunner: @unchecked Sendable {
         self.descriptors = ImageCache(capacityBytes: Self.descriptorCacheBytes)
     }
 
-    /// One handler per job kind, for `QueueWorker`.
-    public var handlers: [String: JobHandler] {
-        var handlers: [String: JobHandler] = [:]
-        for kind in BuildJobKind.all {
-            handlers[kind] = { [self] job, context in try self.run(job, context) }
-        }
-        return handlers
+    /// The build's job kinds, for `QueueWorker`.
+    public var kinds: JobKinds {
+        JobKinds(BuildJob.kinds.map { worker(of: $0) })
     }
 
-    /// Runs one claimed job; returns the JSON kept in the history: what it did, where, and
+    private func worker<Kind: BuildJobKind>(of _: Kind.Type) -> any JobKind {
+        BuildWorkerKind<Kind>(runner: self)
+    }
+
+    /// Runs a claimed job's work; returns what the history keeps: what it did, where, and
     /// how long it took (`illuminati log` shows it).
-    public func run(_ job: ClaimedJob, _ context: JobContext? = nil) throws -> String? {
+    func report<Outcome>(_ job: ClaimedJob, _ work: (BuildJobHandlers) throws -> Outcome?) throws -> JobReport<Outcome> {
         let started = ContinuousClock.now
-        let outcome = try run(build: job.level.build, kind: job.kind, payload: job.payload)
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
-        let record = JobReport(host: ProcessInfo.processInfo.hostName, pid: Int(getpid()), attempt: job.attempt,
-                               seconds: (seconds * 1000).rounded() / 1000, outcome: outcome)
-        return try JSONPayload.encode(record)
+        let outcome = try classified { try work(try handlers(job.level.build)) }
+        let seconds = (ContinuousClock.now - started).inSeconds
+        return JobReport(host: ProcessInfo.processInfo.hostName, pid: Int(getpid()), attempt: job.attempt,
+                         seconds: (seconds * 1000).rounded() / 1000, result: outcome)
     }
 
-    /// Runs a job's work in the calling thread, without the queue (also `illuminati run --job`).
-    /// Returns the work's own JSON result. `BuildError` and `PyramidError` classify themselves
-    /// (`ClassifiedError`); two more are bad input for a job though not for every caller: an
-    /// image file a job cannot read will not read on a retry, and a job that does not describe
-    /// its work will not describe it on a retry.
+    /// Runs a job's work in the calling thread, without the queue (`illuminati run --job`).
+    /// Returns the work's own JSON result.
     public func run(build: Int64, kind: String, payload: String) throws -> String? {
+        guard let known = BuildJob.kinds.first(where: { $0.kind == kind }) else {
+            throw BuildError.badPayload(kind: kind, reason: "this worker does not know the job kind")
+        }
+        return try run(known, build: build, payload: payload)
+    }
+
+    private func run<Kind: BuildJobKind>(_: Kind.Type, build: Int64, payload: String) throws -> String? {
+        let args = try Kind.Args(payload: payload)
+        return try classified { try Kind.run(args, in: try handlers(build)) }.map { try QueueJSON.encode($0) }
+    }
+
+    /// `BuildError` and `PyramidError` classify themselves (`ClassifiedError`); two more are
+    /// bad input for a job though not for every caller: an image file a job cannot read will
+    /// not read on a retry, and a job that does not describe its work will not describe it on
+    /// a retry.
+    private func classified<T>(_ work: () throws -> T) throws -> T {
         do {
-            return try runUnclassified(build: build, kind: kind, payload: payload)
+            return try work()
         } catch let error as ImageFileError {
             throw PermanentJobError(error.description)
         } catch let error as PyramidError {
@@ -90,14 +101,13 @@ public final class BuildJobRunner: @unchecked Sendable {
         }
     }
 
-    private func runUnclassified(build: Int64, kind: String, payload: String) throws -> String? {
+    /// What the jobs of a build run with.
+    private func handlers(_ build: Int64) throws -> BuildJobHandlers {
         let descriptor = try self.descriptor(build)
         let storage = ExperimentStorage(root: storageRoot, experiment: descriptor.experiment)
-        let job = try BuildJob(kind: kind, payload: payload)
-        let handlers = BuildJobHandlers(descriptor: descriptor, storage: storage) { [self] channel in
+        return BuildJobHandlers(descriptor: descriptor, storage: storage) { [self] channel in
             try renderContext(build, channel: channel, descriptor, storage)
         }
-        return try handlers.run(job).json()
     }
 
     func descriptor(_ build: Int64) throws -> BuildDescriptor {
@@ -111,7 +121,12 @@ public final class BuildJobRunner: @unchecked Sendable {
                     throw error
                 }
             }
-            let descriptor = try JSONPayload.decode(BuildDescriptor.self, from: params, kind: "build parameters")
+            let descriptor: BuildDescriptor
+            do {
+                descriptor = try QueueJSON.decode(BuildDescriptor.self, from: params)
+            } catch {
+                throw BuildError.badPayload(kind: "build parameters", reason: QueueJSON.describe(error))
+            }
             return CachedDescriptor(descriptor: descriptor, bytes: params.utf8.count)
         }.descriptor
     }
@@ -123,56 +138,6 @@ public final class BuildJobRunner: @unchecked Sendable {
         try contexts.value(for: ContextKey(build: build, channel: channel), cost: \.retainedBytes) {
             try BuildJobHandlers.makeRenderContext(channel: channel, descriptor: descriptor, storage: storage,
                                                    cache: cache, bands: 1)
-        }
-    }
-}
-
-/// What a worker records about a finished job.
-struct JobReport: Encodable {
-    var host: String
-    var pid: Int
-    var attempt: Int
-    var seconds: Double
-    /// The work's own result, as JSON text.
-    var outcome: String?
-
-    func encode(to encoder: any Encoder) throws {
-        enum Keys: String, CodingKey { case host, pid, attempt, seconds, result }
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(host, forKey: .host)
-        try container.encode(pid, forKey: .pid)
-        try container.encode(attempt, forKey: .attempt)
-        try container.encode(seconds, forKey: .seconds)
-        // Nested as JSON, not as a string holding JSON.
-        if let outcome, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(outcome.utf8)) {
-            try container.encode(value, forKey: .result)
-        }
-    }
-}
-
-/// Any JSON value, to nest one document in another.
-enum JSONValue: Codable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
         }
     }
 }

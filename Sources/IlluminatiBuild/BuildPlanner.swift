@@ -105,14 +105,14 @@ public enum BuildPlanner {
     }
 
     static func jobSpec(_ job: BuildJob) throws -> JobSpec {
-        let locality: Int64
         switch job {
-        case .statisticsPartial(let work): locality = Int64(work.part)
-        case .pyramid(let work):
-            locality = Int64(bitPattern: mortonCode(row: work.block.rows.lowerBound, column: work.block.columns.lowerBound))
-        case .statisticsMerge, .layerFinish: locality = 0
+        case .statisticsPartial(let args): try JobSpec(args: args, locality: Int64(args.part))
+        case .statisticsMerge(let args): try JobSpec(args: args)
+        case .pyramid(let args):
+            try JobSpec(args: args, locality: Int64(bitPattern: mortonCode(row: args.block.rows.lowerBound,
+                                                                           column: args.block.columns.lowerBound)))
+        case .layerFinish(let args): try JobSpec(args: args)
         }
-        return JobSpec(kind: job.kind, payload: try job.payload(), locality: locality)
     }
 
     /// Interleaves the bits of row and column, so that jobs claimed one after another lie

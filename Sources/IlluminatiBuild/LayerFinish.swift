@@ -9,7 +9,7 @@ enum LayerFinish {
     static func run(_ job: LayerFinishJob, descriptor: BuildDescriptor, storage: ExperimentStorage,
                     keepIntermediates: Bool = false) throws {
         guard let layer = descriptor.layer(job.layer) else {
-            throw BuildError.badPayload(kind: BuildJobKind.layerFinish, reason: "the build has no layer \(job.layer)")
+            throw BuildError.badPayload(kind: LayerFinishJob.kind, reason: "the build has no layer \(job.layer)")
         }
         var correction: LayerDescriptor.Correction?
         if let path = descriptor.statisticsPath(channel: layer.spec.channel, storage: storage) {

@@ -27,7 +27,7 @@ public struct LocalBuildSummary: Sendable {
 }
 
 /// The in-process executor of a build, with no database: the plan `init` would put in the
-/// queue (`BuildPlanner`), run by the handlers a worker runs (`BuildJobHandlers`), so that
+/// queue (`BuildPlanner`), run by the handlers a worker runs (`BuildJobKind`), so that
 /// `pyramid` and `submit` write the same bytes. Layers whose dependencies are done run
 /// together, level by level; the jobs of a level run on `threads` threads and share one
 /// image cache and one render context per channel.

@@ -26,7 +26,7 @@ enum StatisticsJobs {
         for part in 0..<job.parts {
             let (channel, partial) = try IlluminationStatisticsFile.read(storage.partialStatisticsPath(channel: job.channel, part: part))
             guard channel == job.channel else {
-                throw BuildError.badPayload(kind: BuildJobKind.statisticsMerge, reason: "partial \(part) is of channel \(channel)")
+                throw BuildError.badPayload(kind: StatisticsMergeJob.kind, reason: "partial \(part) is of channel \(channel)")
             }
             if total == nil { total = partial } else { try total!.merge(partial) }
         }

@@ -47,7 +47,7 @@ public struct PlanBuild {
         let descriptor = try BuildPlanner.descriptor(experiment: experiment, layout: layout, options: options,
                                                      threads: threads, progress: windowProgress)
         let plan = try BuildPlanner.plan(descriptor, experiment: experiment, experimentID: stored.id,
-                                         params: try JSONPayload.encode(descriptor))
+                                         params: try QueueJSON.encode(descriptor))
         let build = try builds.create(plan, start: false)
         logger.info("planned build \(build) of \(experimentName): \(plan.jobCount) jobs")
         return Outcome(build: build, replaced: replaced, descriptor: descriptor, plan: plan)

@@ -1,7 +1,8 @@
 import IlluminatiDatabase
 
-/// One job to plan or enqueue. `payload` is JSON text, stored as jsonb and handed to the
-/// worker's handler for `kind` as is; it is always a statement parameter, never SQL.
+/// One job to plan or enqueue. `payload` is JSON text, stored as jsonb and decoded by the
+/// worker into the arguments of `kind` (`JobArgs`); it is always a statement parameter, never
+/// SQL. `init(args:)` makes both from typed arguments.
 public struct JobSpec: Sendable, Equatable {
     public var kind: String
     public var payload: String
@@ -19,6 +20,14 @@ public struct JobSpec: Sendable, Equatable {
         self.locality = locality
         self.priority = priority
         self.maxRuntime = maxRuntime
+    }
+}
+
+extension JobSpec {
+    /// A job of `Args`' kind whose payload is `args`.
+    public init<Args: JobArgs>(args: Args, locality: Int64 = 0, priority: Int? = nil, maxRuntime: Duration? = nil) throws {
+        self.init(kind: Args.kind, payload: try QueueJSON.encode(args), locality: locality, priority: priority,
+                  maxRuntime: maxRuntime)
     }
 }
 

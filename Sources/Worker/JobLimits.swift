@@ -1,8 +1,8 @@
 import Foundation
 import IlluminatiQueue
 
-/// `--max-jobs` and `--idle-exit`: counts jobs through the handlers and asks the worker to
-/// stop once either limit is reached.
+/// `--max-jobs` and `--idle-exit`: counts jobs around their kinds' handlers and asks the
+/// worker to stop once either limit is reached.
 final class JobLimits: @unchecked Sendable {
     let maxJobs: Int?
     let idleExit: Duration?
@@ -18,13 +18,11 @@ final class JobLimits: @unchecked Sendable {
         self.idleExit = idleExit
     }
 
-    func wrap(_ handlers: [String: JobHandler]) -> [String: JobHandler] {
-        handlers.mapValues { handler in
-            { [self] job, context in
-                lock.withLock { running += 1 }
-                defer { jobEnded() }
-                return try await handler(job, context)
-            }
+    func wrap(_ kinds: JobKinds) -> JobKinds {
+        kinds.around { [self] _, next in
+            lock.withLock { running += 1 }
+            defer { jobEnded() }
+            try await next()
         }
     }
 

@@ -110,7 +110,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.startupRetry = startupRetry
         configuration.pollInterval = .seconds(1)
         configuration.idlePollInterval = .seconds(3)
-        let worker = QueueWorker(configuration: configuration, handlers: limits.wrap(runner.handlers), logger: logger)
+        let worker = QueueWorker(configuration: configuration, kinds: limits.wrap(runner.kinds), logger: logger)
         let graceDuration = Duration.milliseconds(Int(grace * 1000))
         limits.onLimit = { reason in
             logger.notice("\(reason); stopping")

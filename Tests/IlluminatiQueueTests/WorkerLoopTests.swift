@@ -36,11 +36,29 @@ import Testing
                                  notifyJitter: .milliseconds(1), reapInterval: nil, cancellationGrace: .seconds(1))
     }
 
+    struct Noop: JobArgs { static let kind = "noop" }
+    struct Slow: JobArgs { static let kind = "slow" }
+    struct Echo: JobArgs, Equatable { static let kind = "echo"; var text: String }
+
+    /// `noop` jobs, which do nothing.
+    static let noop: JobKinds = {
+        var kinds = JobKinds()
+        kinds.register(Noop.self) { _, _, _ in }
+        return kinds
+    }()
+
+    /// `slow` jobs, which run `work`.
+    func slow(_ work: @escaping @Sendable (ClaimedJob, JobContext) async throws -> Void) -> JobKinds {
+        var kinds = JobKinds()
+        kinds.register(Slow.self) { _, job, context in try await work(job, context) }
+        return kinds
+    }
+
     @Test func aJobOfAnUnknownKindIsDeadLetteredAtOnceWithAClearError() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
             [JobSpec(kind: "render-tile"), JobSpec(kind: "noop")]])]))
-        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["noop": { _, _ in nil }]))
+        let running = Running(QueueWorker(configuration: configuration(fixture), kinds: Self.noop))
         defer { running.stop() }
         #expect(try fixture.eventually { try QueueInspector(fixture.db).failures(build: build).count == 1 })
         let failed = try QueueInspector(fixture.db).failures(build: build)[0]
@@ -50,15 +68,36 @@ import Testing
         #expect(try fixture.eventually { try QueueInspector(fixture.db).history(build: build).succeeded == 1 })
     }
 
+    @Test func aPayloadThatDoesNotDecodeIsDeadLetteredAtOnceAndTheWorkerRunsOn() throws {
+        let fixture = try QueueFixture.make()
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+            [JobSpec(kind: "echo", payload: #"{"text": 7}"#), JobSpec(kind: "echo", payload: "{}"),
+             try JobSpec(args: Echo(text: "hello"))]])]))
+        var kinds = JobKinds()
+        kinds.register(Echo.self) { args, _, _ in args }
+        let running = Running(QueueWorker(configuration: configuration(fixture), kinds: kinds))
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).failures(build: build).count == 2 })
+        let failures = try QueueInspector(fixture.db).failures(build: build)
+        #expect(failures.allSatisfy { $0.attempt == 1 && $0.errors.map(\.kind) == ["permanent"] })
+        let messages = failures.map(\.lastError).sorted()
+        #expect(messages.allSatisfy { $0.hasPrefix("the payload of a job of kind 'echo' cannot be read: ") }, "\(messages)")
+        #expect(messages.contains { $0.hasSuffix("cannot be read: text: Expected to decode String but found number instead.") },
+                "\(messages)")
+        #expect(messages.contains { $0.hasSuffix(#"cannot be read: missing key "text""#) }, "\(messages)")
+        #expect(try fixture.eventually { try QueueInspector(fixture.db).history(build: build).succeeded == 1 })
+        let result = try #require(try fixture.string("SELECT result::text AS v FROM job_history WHERE outcome = 'succeeded'", []))
+        #expect(try QueueJSON.decode(Echo.self, from: result) == Echo(text: "hello"))
+        #expect(running.stop() == nil)
+    }
+
     @Test func aGracefulStopReleasesUnfinishedJobsGivingTheAttemptBack() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(4, kind: "slow")])]))
         let started = Counter()
-        let worker = QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, _ in
+        let worker = QueueWorker(configuration: configuration(fixture), kinds: slow { _, _ in
             started.add(1)
             try await Task.sleep(for: .seconds(60))
-            return nil
-        }])
+        })
         let running = Running(worker)
         #expect(fixture.eventually { started.value == 4 })
         let id = try #require(worker.workerID)
@@ -73,14 +112,13 @@ import Testing
         let store = BuildStore(fixture.db)
         let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(2, kind: "slow")])]))
         let started = Counter(), stopped = Counter()
-        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, context in
+        let running = Running(QueueWorker(configuration: configuration(fixture), kinds: slow { _, context in
             started.add(1)
             do { try await Task.sleep(for: .seconds(60)) } catch {
                 if context.stopReason == .buildCancelled { stopped.add(1) }
                 throw error
             }
-            return nil
-        }]))
+        }))
         defer { running.stop() }
         #expect(fixture.eventually { started.value == 2 })
         try store.cancel(build)
@@ -94,10 +132,9 @@ import Testing
         let build = try BuildStore(fixture.db).create(fixture.plan(
             [LayerPlan(name: "a", levels: [[JobSpec(kind: "slow", maxRuntime: .milliseconds(300))]])],
             retry: RetryPolicy(maxAttempts: 2, backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(10)))))
-        let running = Running(QueueWorker(configuration: configuration(fixture), handlers: ["slow": { _, _ in
+        let running = Running(QueueWorker(configuration: configuration(fixture), kinds: slow { _, _ in
             try await Task.sleep(for: .seconds(60))
-            return nil
-        }]))
+        }))
         defer { running.stop() }
         #expect(try fixture.eventually { try QueueInspector(fixture.db).failures(build: build).count == 1 })
         let failed = try QueueInspector(fixture.db).failures(build: build)[0]
@@ -107,18 +144,21 @@ import Testing
 
     @Test func aLostLeaseStopsTheJobAndDropsItsResult() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1, kind: "slow")])]))
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+            [try JobSpec(args: Echo(text: "late"))]])]))
         let started = Counter(), lost = Counter()
-        let worker = QueueWorker(configuration: configuration(fixture), handlers: ["slow": { job, context in
+        var kinds = JobKinds()
+        kinds.register(Echo.self) { args, job, context in
             started.add(1)
             if job.attempt == 1 {
                 do { try await Task.sleep(for: .seconds(60)) } catch {
                     if context.stopReason == .leaseLost { lost.add(1) }
                 }
-                return #"{"late":true}"#   // dropped: the lease is gone
+                return args   // dropped: the lease is gone
             }
             return nil
-        }])
+        }
+        let worker = QueueWorker(configuration: configuration(fixture), kinds: kinds)
         let running = Running(worker)
         defer { running.stop() }
         #expect(fixture.eventually { started.value == 1 })
@@ -137,8 +177,7 @@ import Testing
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
         let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]), start: false)
-        let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)),
-                                          handlers: ["noop": { _, _ in nil }]))
+        let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)), kinds: Self.noop))
         defer { running.stop() }
         // Wait until both claim loops have made their first (empty) claim and gone to sleep (the
         // claim is their connections' last statement) and the heartbeat connection has beaten,
@@ -160,7 +199,7 @@ import Testing
             conninfo: "host=/nonexistent-socket-dir port=1 user=nobody dbname=none connect_timeout=1",
             startupRetry: ConnectionRetry(backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(50)),
                                           giveUpAfter: .milliseconds(400)))
-        let worker = QueueWorker(configuration: configuration, handlers: ["noop": { _, _ in nil }])
+        let worker = QueueWorker(configuration: configuration, kinds: Self.noop)
         #expect {
             try worker.runBlocking()
         } throws: { error in

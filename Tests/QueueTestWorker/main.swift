@@ -4,7 +4,7 @@
 //   --startup-timeout S --grace S --stop-when-build-finished ID --metrics-file PATH
 //   --max-sleep-ms N (caps the sleep kind, so a second worker finishes what a first one hung on)
 // Kinds: noop; sleep (payload {"ms": N}, cancellable); fail (retryable error); fail-permanent;
-// echo (returns the payload as the result); record (inserts payload.tag into test_records);
+// echo (payload {"text": S}, returned as the result); record (inserts payload.tag into test_records);
 // abort (kills the whole worker process, as a job that crashes its worker would).
 // Exit status: 0 after a clean stop, 2 usage, 3 database unavailable at start, 1 other errors.
 import Dispatch
@@ -44,8 +44,13 @@ LoggingSystem.bootstrap { label in
 }
 
 let maxSleep = Int(options["max-sleep-ms"] ?? "") ?? Int.max
-struct SleepPayload: Decodable { var ms: Int }
-struct RecordPayload: Decodable { var tag: String }
+struct Noop: JobArgs { static let kind = "noop" }
+struct Sleep: JobArgs { static let kind = "sleep"; var ms: Int }
+struct Fail: JobArgs { static let kind = "fail" }
+struct FailPermanent: JobArgs { static let kind = "fail-permanent" }
+struct Echo: JobArgs { static let kind = "echo"; var text: String }
+struct Abort: JobArgs { static let kind = "abort" }
+struct Record: JobArgs { static let kind = "record"; var tag: String }
 struct Boom: Error, CustomStringConvertible { var description: String { "boom (a retryable test failure)" } }
 
 /// Writes `record` jobs to a table, so tests can count how often each job body ran.
@@ -65,23 +70,14 @@ final class Recorder: @unchecked Sendable {
 }
 let recorder = Recorder(conninfo: conninfo)
 
-let handlers: [String: JobHandler] = [
-    "noop": { _, _ in nil },
-    "sleep": { job, _ in
-        let payload = try JSONDecoder().decode(SleepPayload.self, from: Data(job.payload.utf8))
-        try await Task.sleep(for: .milliseconds(min(payload.ms, maxSleep)))
-        return nil
-    },
-    "fail": { _, _ in throw Boom() },
-    "fail-permanent": { _, _ in throw PermanentJobError("this input can never work") },
-    "echo": { job, _ in job.payload },
-    "abort": { _, _ in abort() },
-    "record": { job, _ in
-        let payload = try JSONDecoder().decode(RecordPayload.self, from: Data(job.payload.utf8))
-        try recorder.record(job: job.id, attempt: job.attempt, tag: payload.tag)
-        return nil
-    },
-]
+var kinds = JobKinds()
+kinds.register(Noop.self) { _, _, _ in }
+kinds.register(Sleep.self) { args, _, _ in try await Task.sleep(for: .milliseconds(min(args.ms, maxSleep))) }
+kinds.register(Fail.self) { _, _, _ in throw Boom() }
+kinds.register(FailPermanent.self) { _, _, _ in throw PermanentJobError("this input can never work") }
+kinds.register(Echo.self) { args, _, _ in args }
+kinds.register(Abort.self) { _, _, _ in abort() }
+kinds.register(Record.self) { args, job, _ in try recorder.record(job: job.id, attempt: job.attempt, tag: args.tag) }
 
 let reap = seconds("reap", 1)
 let configuration = QueueWorkerConfiguration(
@@ -94,7 +90,7 @@ let configuration = QueueWorkerConfiguration(
                                   giveUpAfter: .seconds(seconds("startup-timeout", 30))),
     reconnectBackoff: Backoff(base: .milliseconds(50), cap: .seconds(1)),
     cancellationGrace: .seconds(1), version: "test")
-let worker = QueueWorker(configuration: configuration, handlers: handlers)
+let worker = QueueWorker(configuration: configuration, kinds: kinds)
 let grace = seconds("grace", 5)
 
 /// Outside top-level code, so the handlers are not bound to the main actor.

@@ -9,16 +9,16 @@ import Logging
 final class ClaimLoop: @unchecked Sendable {
     let index: Int
     let configuration: QueueWorkerConfiguration
-    let handlers: [String: JobHandler]
+    let kinds: JobKinds
     let state: WorkerState
     let logger: Logger
     private let executor = ClaimLoopExecutor()
 
-    init(index: Int, configuration: QueueWorkerConfiguration, handlers: [String: JobHandler], state: WorkerState,
+    init(index: Int, configuration: QueueWorkerConfiguration, kinds: JobKinds, state: WorkerState,
          logger: Logger) {
         self.index = index
         self.configuration = configuration
-        self.handlers = handlers
+        self.kinds = kinds
         self.state = state
         self.logger = logger
     }
@@ -85,8 +85,8 @@ final class ClaimLoop: @unchecked Sendable {
         var writes = PendingWrites()
         var runs: [JobRun] = []
         for job in jobs {
-            guard let handler = handlers[job.kind] else {
-                let known = handlers.keys.sorted().joined(separator: ", ")
+            guard let handler = kinds.handler(for: job.kind) else {
+                let known = kinds.names.joined(separator: ", ")
                 writes.failures.append(Failure(
                     lease: job.lease, kind: .permanent,
                     message: "no handler for job kind '\(job.kind)' on worker \(configuration.hostname) (it handles: \(known))"))

@@ -1,12 +1,6 @@
 import Foundation
 import IlluminatiCore
 
-/// Runs one job: returns its result (JSON text for the history, or nil) or throws. An error
-/// classified as bad input (`ClassifiedError`, e.g. `PermanentJobError`) is one a retry cannot
-/// fix: the job is dead-lettered at once; any other error is retried with backoff until
-/// attempts run out.
-public typealias JobHandler = @Sendable (ClaimedJob, JobContext) async throws -> String?
-
 /// A failure a retry cannot fix, for handlers whose errors do not classify themselves.
 public struct PermanentJobError: ClassifiedError, Sendable, CustomStringConvertible {
     public var message: String

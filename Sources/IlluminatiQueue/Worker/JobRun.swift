@@ -19,7 +19,7 @@ final class JobRun: @unchecked Sendable {
 
     init(job: ClaimedJob) { self.job = job }
 
-    func start(_ handler: @escaping JobHandler, on executor: ClaimLoopExecutor) {
+    func start(_ handler: @escaping JobKinds.Handler, on executor: ClaimLoopExecutor) {
         let job = self.job, context = self.context
         let task = Task(executorPreference: executor) { [self] in
             let outcome: Result

@@ -13,7 +13,7 @@ public enum QueueWorkerError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A generic worker: claims jobs, runs them with the handler registered for their kind,
+/// A generic worker: claims jobs, runs them with the handler of their kind (`JobKinds`),
 /// and writes the outcomes — with heartbeats, LISTEN plus jittered polling, reconnection with
 /// backoff when PostgreSQL restarts, and a graceful stop that finishes or releases running
 /// jobs within a deadline. A job of a kind without a handler is dead-lettered at once.
@@ -22,14 +22,14 @@ public enum QueueWorkerError: Error, Sendable, CustomStringConvertible {
 /// loop plus one for heartbeats. Handlers run as Tasks.
 public final class QueueWorker: @unchecked Sendable {
     public let configuration: QueueWorkerConfiguration
-    let handlers: [String: JobHandler]
+    let kinds: JobKinds
     let logger: Logger
     private let state = WorkerState()
 
-    public init(configuration: QueueWorkerConfiguration, handlers: [String: JobHandler],
+    public init(configuration: QueueWorkerConfiguration, kinds: JobKinds,
                 logger: Logger = Logger(label: "illuminati.queue.worker")) {
         self.configuration = configuration
-        self.handlers = handlers
+        self.kinds = kinds
         self.logger = logger
     }
 
@@ -51,7 +51,7 @@ public final class QueueWorker: @unchecked Sendable {
     /// `QueueWorkerError.databaseUnavailable` when the database cannot be reached at start.
     public func runBlocking() throws {
         try configuration.validate()
-        guard !handlers.isEmpty else { throw QueueError.invalidArgument("a worker needs at least one job handler") }
+        guard !kinds.isEmpty else { throw QueueError.invalidArgument("a worker needs at least one job kind") }
         let connection: DatabaseConnection
         do {
             connection = try DatabaseConnection.connect(
@@ -61,7 +61,7 @@ public final class QueueWorker: @unchecked Sendable {
             throw QueueWorkerError.databaseUnavailable("\(error)")
         }
         let info = WorkerInfo(hostname: configuration.hostname, version: configuration.version,
-                              kinds: handlers.keys.sorted(), concurrency: configuration.concurrency * configuration.batchSize,
+                              kinds: kinds.names, concurrency: configuration.concurrency * configuration.batchSize,
                               lease: configuration.lease)
         state.workerID = try WorkerRegistry(connection).register(info)
         var logger = self.logger
@@ -73,7 +73,7 @@ public final class QueueWorker: @unchecked Sendable {
         let done = DispatchGroup()
         for index in 0..<configuration.concurrency {
             state.laneStarted()
-            let loop = ClaimLoop(index: index, configuration: configuration, handlers: handlers, state: state, logger: logger)
+            let loop = ClaimLoop(index: index, configuration: configuration, kinds: kinds, state: state, logger: logger)
             done.enter()
             Self.spawn(name: "claim-\(index)") { loop.run(); done.leave() }
         }
