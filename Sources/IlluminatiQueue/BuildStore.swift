@@ -30,9 +30,9 @@ public struct LayerStatus: Sendable, Equatable {
 /// The coordinator's side: plans builds, starts them, and the operations on a whole build.
 /// Each method is one short transaction (or one statement).
 public struct BuildStore {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     /// Inserts the build, its levels and all its jobs (as `waiting`) in one transaction, and,
     /// with `start`, starts it in the same transaction. Returns the build id.
@@ -215,7 +215,7 @@ public struct BuildStore {
 
 /// Inserts jobs into one level with one statement (parallel arrays, unnested server-side).
 func insertJobs(_ jobs: [JobSpec], key: LevelKey, state: JobState, defaultMaxRuntime: Duration,
-                _ db: DatabaseConnection) throws -> [Int64] {
+                _ db: any StatementRunner) throws -> [Int64] {
     let rows = try db.run(QueueSQL.named("JobsInsert"), [
         key.build, key.layer, key.level, state.rawValue,
         jobs.map(\.kind), jobs.map(\.payload), jobs.map(\.priority),
