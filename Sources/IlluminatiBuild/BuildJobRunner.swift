@@ -40,7 +40,9 @@ public final class BuildJobRunner: @unchecked Sendable {
         var descriptor: BuildDescriptor
         var bytes: Int
     }
-    private var connection: DatabaseConnection?
+    /// For descriptors: a read, so it is run again when a restart of PostgreSQL broke the
+    /// connection; a database that stays away fails the job, which the queue retries.
+    private let database: ReconnectingConnection
 
     public init(storageRoot: String, conninfo: String, cacheBytes: Int = 128 << 20, contextCacheBytes: Int = 64 << 20,
                 logger: Logger = Logger(label: "illuminati.worker.jobs")) {
@@ -51,6 +53,7 @@ public final class BuildJobRunner: @unchecked Sendable {
         self.cache = ImageCache(capacityBytes: cacheBytes)
         self.contexts = ImageCache(capacityBytes: contextCacheBytes)
         self.descriptors = ImageCache(capacityBytes: Self.descriptorCacheBytes)
+        self.database = ReconnectingConnection(conninfo: conninfo, retry: .singleAttempt, logger: logger)
     }
 
     /// The build's job kinds, for `QueueWorker`.
@@ -113,13 +116,7 @@ public final class BuildJobRunner: @unchecked Sendable {
     func descriptor(_ build: Int64) throws -> BuildDescriptor {
         try descriptors.value(for: build, cost: \.bytes) {
             let params: String = try lock.withLock {
-                if connection == nil { connection = try DatabaseConnection(conninfo: conninfo) }
-                do {
-                    return try BuildStore(connection!).info(build).params
-                } catch let error as DatabaseError where error.isConnectionProblem {
-                    connection = nil
-                    throw error
-                }
+                try database.withConnection(idempotent: true) { try BuildStore($0).info(build).params }
             }
             let descriptor: BuildDescriptor
             do {

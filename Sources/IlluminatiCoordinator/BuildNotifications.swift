@@ -8,12 +8,13 @@ struct BuildNotifications {
 
     let build: Int64
 
-    func listen(on connection: DatabaseConnection) throws {
+    /// Listens on every channel; a session set-up (a new connection listens again).
+    static func listen(on connection: DatabaseConnection) throws {
         for channel in Self.channels { try connection.listen(channel) }
     }
 
     /// Stops listening, so that a connection used on afterwards does not collect them.
-    func unlisten(on connection: DatabaseConnection) {
+    static func unlisten(on connection: DatabaseConnection) {
         for channel in Self.channels { try? connection.unlisten(channel) }
     }
 

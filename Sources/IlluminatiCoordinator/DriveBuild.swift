@@ -42,7 +42,13 @@ public struct DriveBuild {
     }
 
     public func run(_ stored: StoredExperiment, workers: LocalWorkers?) throws -> Outcome {
-        let builds = BuildStore(connection)
+        // The build lives in the database, not here: when PostgreSQL goes away, wait for it to
+        // come back (up to 5 minutes) and listen again on the new connection.
+        let database = ReconnectingConnection(conninfo: conninfo, applicationName: "illuminati",
+                                              retry: ConnectionRetry(giveUpAfter: .seconds(300)), logger: logger,
+                                              connection: connection, setUp: { try BuildNotifications.listen(on: $0) })
+        defer { if database.isConnected { try? database.withConnection { BuildNotifications.unlisten(on: $0) } } }
+        let builds = BuildStore(database)
         guard let latest = try builds.latestBuild(experiment: stored.id) else {
             throw BuildError.noBuild(experiment: stored.experiment.name)
         }
@@ -55,24 +61,22 @@ public struct DriveBuild {
         }
         let view = display
         var reportedExits = Set<pid_t>()
-        var connection = self.connection
         let notifications = BuildNotifications(build: build)
-        try notifications.listen(on: connection)
-        defer { notifications.unlisten(on: connection) }
         // Every `interval`: reap, redraw the progress, look for dead letters and dead local
         // workers. In between, a notification about the build wakes the loop at once, so the
         // end of the build is seen right after its last job, not at the next tick.
         var nextTick = ContinuousClock.now
         while true {
+            try database.connect()
             do {
                 let tick = ContinuousClock.now >= nextTick
                 if tick {
                     nextTick = ContinuousClock.now + interval
-                    _ = try Reaper(connection).sweep()
+                    _ = try Reaper(database).sweep()
                 }
-                let info = try BuildStore(connection).info(build)
+                let info = try BuildStore(database).info(build)
                 let over = info.state == .succeeded || info.state == .cancelled
-                let levels = tick || over ? try QueueInspector(connection).levels(build: build) : []
+                let levels = tick || over ? try QueueInspector(database).levels(build: build) : []
                 if tick || over { view.show(BuildProgressText.lines(levels, depth: depth)) }
                 switch info.state {
                 case .succeeded:
@@ -90,17 +94,13 @@ public struct DriveBuild {
                     let failed = levels.reduce(0) { $0 + $1.failed }
                     if failed > 0 && runnable == 0 && info.state != .paused {
                         view.finish()
-                        return .stuck(build: build, failures: try QueueInspector(connection).failures(build: build))
+                        return .stuck(build: build, failures: try QueueInspector(database).failures(build: build))
                     }
                     if let workers { try checkLocalWorkers(workers, reported: &reportedExits) }
                 }
-                _ = try notifications.wait(on: connection, until: nextTick)
+                _ = try database.withConnection { try notifications.wait(on: $0, until: nextTick) }
             } catch let error as DatabaseError where error.isConnectionProblem {
-                // The build lives in the database, not here: wait for it to come back.
                 logger.warning("lost the connection to PostgreSQL; reconnecting", metadata: ["error": "\(error)"])
-                connection = try DatabaseConnection.connect(conninfo: conninfo, applicationName: "illuminati",
-                                                            retry: ConnectionRetry(giveUpAfter: .seconds(300)), logger: logger)
-                try notifications.listen(on: connection)
             }
         }
     }

@@ -33,7 +33,7 @@ public final class DatabaseConnection: @unchecked Sendable {
 
     /// Runs a named statement from `Queries/*.sql`.
     @discardableResult
-    public func run(_ statement: NamedStatement, _ parameters: [any SQLBindable] = []) throws -> QueryResult {
+    public func run(_ statement: NamedStatement, _ parameters: [any SQLBindable]) throws -> QueryResult {
         try execute(statement.sql, parameters.map(\.sqlValue), name: statement.name)
     }
 
@@ -54,7 +54,7 @@ public final class DatabaseConnection: @unchecked Sendable {
     }
 
     /// Runs `body` in a transaction; commits if it returns, rolls back if it throws.
-    public func transaction<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (any StatementRunner) throws -> T) throws -> T {
         try execute("BEGIN", name: "BEGIN")
         do {
             let value = try body(self)

@@ -50,9 +50,9 @@ public enum ExperimentStoreError: Error, Sendable, Equatable, CustomStringConver
 /// Reads and writes experiments. `create` writes the whole model in one transaction with a
 /// fixed number of statements (parallel arrays, unnested server-side).
 public struct ExperimentStore {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     public func exists(_ name: String) throws -> Bool {
         try connection.experimentGetByName(name: name) != nil
@@ -67,7 +67,7 @@ public struct ExperimentStore {
         }
     }
 
-    private func insert(_ experiment: Experiment, layout: PlateLayout, _ db: DatabaseConnection) throws -> Int64 {
+    private func insert(_ experiment: Experiment, layout: PlateLayout, _ db: any StatementRunner) throws -> Int64 {
         let settings = experiment.layout
         let experimentID = try db.experimentInsert(
             name: experiment.name, plateFormat: experiment.plateFormat.rawValue, siteHeight: experiment.siteSize.height,

@@ -18,9 +18,9 @@ public struct MapObjectStore {
     /// The `created_by` of the Plates, Wells and Sites types.
     public static let owner = "illuminati"
 
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     /// Replaces this step's outlines of the experiment in one transaction, so collecting
     /// twice leaves one set and a reader never sees a half-written one.

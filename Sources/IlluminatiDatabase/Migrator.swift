@@ -58,7 +58,7 @@ public struct Migrator: Sendable {
                 }
                 continue
             }
-            try connection.transaction { connection in
+            try connection.transaction { _ in
                 try connection.executeScript(migration.sql, name: "migration \(migration.version) \(migration.name)")
                 try connection.migrationRecord(version: migration.version, name: migration.name, checksum: migration.checksum)
             }

@@ -30,9 +30,9 @@ public struct LayerStatus: Sendable, Equatable {
 /// The coordinator's side: plans builds, starts them, and the operations on a whole build.
 /// Each method is one short transaction (or one statement).
 public struct BuildStore {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     /// Inserts the build, its levels and all its jobs (as `waiting`) in one transaction, and,
     /// with `start`, starts it in the same transaction. Returns the build id.
@@ -214,7 +214,7 @@ public struct BuildStore {
 
 /// Inserts jobs into one level with one statement (parallel arrays, unnested server-side).
 func insertJobs(_ jobs: [JobSpec], key: LevelKey, state: JobState, defaultMaxRuntime: Duration,
-                _ db: DatabaseConnection) throws -> [Int64] {
+                _ db: any StatementRunner) throws -> [Int64] {
     try db.jobsInsert(
         build: key.build, layer: key.layer, level: key.level, state: state.rawValue, kinds: jobs.map(\.kind),
         payloads: jobs.map(\.payload), priorities: jobs.map(\.priority), localities: jobs.map(\.locality),

@@ -4,9 +4,9 @@ import IlluminatiDatabase
 /// the lease, each one short statement in its own transaction (never call these inside a
 /// transaction: completion checks the level barrier after its commit).
 public struct JobQueue {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     /// Adds jobs to an existing level of a build. Into a released level they are claimable at
     /// once (held if the build is paused); into a waiting level they wait with it.

@@ -90,9 +90,9 @@ public struct HistoryCounts: Sendable, Equatable {
 
 /// Read-only answers for `illuminati status`, dashboards and tests (the `v_*` views).
 public struct QueueInspector {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     /// Every level of the build, by layer then level.
     public func levels(build: Int64) throws -> [LevelProgress] {

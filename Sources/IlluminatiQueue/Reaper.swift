@@ -22,9 +22,9 @@ public struct ReapReport: Sendable {
 /// purges cancelled builds, forgets long-dead workers, and advances drained levels. Safe to
 /// call from the coordinator and from every worker: concurrent sweeps skip each other.
 public struct Reaper {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     public func sweep(maxJobs: Int = 1000) throws -> ReapReport {
         let reaped = try connection.reap(maxJobs: maxJobs).map { row in

@@ -34,9 +34,9 @@ public struct HeartbeatReport: Sendable, Equatable {
 
 /// Worker registration and heartbeats.
 public struct WorkerRegistry {
-    let connection: DatabaseConnection
+    let connection: any StatementRunner
 
-    public init(_ connection: DatabaseConnection) { self.connection = connection }
+    public init(_ connection: any StatementRunner) { self.connection = connection }
 
     public func register(_ info: WorkerInfo, as id: WorkerID = .random()) throws -> WorkerID {
         guard info.concurrency > 0 else { throw QueueError.invalidArgument("concurrency must be positive") }

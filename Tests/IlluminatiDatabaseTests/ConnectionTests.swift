@@ -47,7 +47,7 @@ import Testing
         try db.execute("CREATE TABLE t (k int)", name: "create")
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try db.transaction { db in
+            try db.transaction { _ in
                 try db.execute("INSERT INTO t VALUES (1)", name: "insert")
                 throw Boom()
             }

@@ -11,7 +11,7 @@ import Testing
         #expect(try listener.waitForNotifications(timeout: .milliseconds(50)).isEmpty)
         try sender.execute("SELECT pg_notify('queue events', 'build 7')", name: "notify")
         // Inside a transaction nothing is delivered until the commit.
-        _ = try sender.transaction { db in try db.execute("SELECT pg_notify('queue events', 'later')", name: "notify") }
+        _ = try sender.transaction { _ in try sender.execute("SELECT pg_notify('queue events', 'later')", name: "notify") }
         var received: [DatabaseNotification] = []
         let end = ContinuousClock.now + .seconds(5)
         while received.count < 2 && ContinuousClock.now < end {

@@ -25,25 +25,25 @@ final class ClaimLoop: @unchecked Sendable {
 
     func run() {
         defer { state.laneFinished() }
-        var connection: DatabaseConnection?
+        let database = configuration.reconnectingConnection(logger: logger,
+                                                            shouldStop: { [state] in state.isPastShutdownDeadline })
         var pending = PendingWrites()
         var emptyClaims = 0
         while true {
             if state.isStopping && pending.isEmpty { return }
-            if connection == nil {
-                connection = connect()
-                if connection == nil {
-                    if !pending.isEmpty {
-                        logger.warning("stopping with \(pending.count) job outcomes unwritten; the reaper will hand those jobs out again")
-                    }
-                    return
-                }
-            }
-            guard let db = connection else { continue }
             do {
-                try pending.flush(db, logger: logger)
+                try database.connect()
+            } catch {
+                // Waiting for PostgreSQL ends only at the end of the shutdown grace period.
+                if !pending.isEmpty {
+                    logger.warning("stopping with \(pending.count) job outcomes unwritten; the reaper will hand those jobs out again")
+                }
+                return
+            }
+            do {
+                try pending.flush(database, logger: logger)
                 if state.isStopping { continue }
-                let jobs = try JobQueue(db).claim(worker: state.workerID, limit: configuration.batchSize)
+                let jobs = try JobQueue(database).claim(worker: state.workerID, limit: configuration.batchSize)
                 if jobs.isEmpty {
                     emptyClaims += 1
                     state.waitForWork(timeout: pollDelay(afterEmptyClaims: emptyClaims), jitter: configuration.notifyJitter)
@@ -51,25 +51,18 @@ final class ClaimLoop: @unchecked Sendable {
                 }
                 emptyClaims = 0
                 pending.append(execute(jobs))
-                try pending.flush(db, logger: logger)
+                try pending.flush(database, logger: logger)
             } catch let error as DatabaseError where error.isConnectionProblem {
+                // The connection is dropped; the outcomes stay pending until it is back.
                 logger.warning("lost the connection to PostgreSQL; reconnecting", metadata: ["error": "\(error)"])
                 QueueMetrics.reconnects.increment()
-                connection = nil
             } catch {
                 // A statement the server rejected: not expected to fix itself at once.
                 logger.error("queue statement failed", metadata: ["error": "\(error)"])
-                connection = nil
+                database.disconnect()
                 _ = sleepUnlessStopped(.seconds(1)) { [state] in state.isStopping }
             }
         }
-    }
-
-    private func connect() -> DatabaseConnection? {
-        let retry = ConnectionRetry(backoff: configuration.reconnectBackoff, giveUpAfter: nil)
-        return try? DatabaseConnection.connect(conninfo: configuration.conninfo, applicationName: configuration.applicationName,
-                                               retry: retry, logger: logger,
-                                               shouldStop: { [state] in state.isPastShutdownDeadline })
     }
 
     /// The poll interval with ±25 % jitter, growing by half each empty claim up to the idle interval.

@@ -20,65 +20,59 @@ final class HeartbeatLoop: @unchecked Sendable {
 
     func run(connection initial: DatabaseConnection) {
         let clock = ContinuousClock()
-        var connection: DatabaseConnection? = initial
-        var listening = false
+        let database = configuration.reconnectingConnection(
+            logger: logger, shouldStop: { [state] in state.lanesRunning == 0 || state.isPastShutdownDeadline },
+            connection: initial,
+            setUp: { [state] connection in
+                try connection.listen(QueueChannel.jobs)
+                try connection.listen(QueueChannel.control)
+                state.wake()  // notifications sent while we were away are lost
+            })
         var drained = false
         var nextBeat = clock.now + configuration.heartbeatInterval
         var nextReap = configuration.reapInterval.map { clock.now + $0 * Double.random(in: 0.1...1) }
         while state.lanesRunning > 0 {
-            if connection == nil {
-                connection = try? DatabaseConnection.connect(
-                    conninfo: configuration.conninfo, applicationName: configuration.applicationName,
-                    retry: ConnectionRetry(backoff: configuration.reconnectBackoff, giveUpAfter: nil), logger: logger,
-                    shouldStop: { [state] in state.lanesRunning == 0 || state.isPastShutdownDeadline })
-                if connection == nil {
-                    if state.lanesRunning == 0 { break }
-                    usleep(100_000)
-                    continue
-                }
-                nextBeat = clock.now
-            }
-            guard let db = connection else { continue }
+            let reconnecting = !database.isConnected
             do {
-                if !listening {
-                    try db.listen(QueueChannel.jobs)
-                    try db.listen(QueueChannel.control)
-                    listening = true
-                    state.wake()  // notifications sent while we were away are lost
-                }
+                try database.connect()
+            } catch {
+                // Waiting for PostgreSQL ends when the lanes are done or the shutdown deadline passed.
+                if state.lanesRunning == 0 { break }
+                usleep(100_000)
+                continue
+            }
+            if reconnecting { nextBeat = clock.now }
+            do {
                 if state.isStopping && !drained {
-                    try WorkerRegistry(db).drain(state.workerID)
+                    try WorkerRegistry(database).drain(state.workerID)
                     drained = true
                 }
                 if clock.now >= nextBeat {
-                    try beat(db)
+                    try beat(database)
                     nextBeat = clock.now + configuration.heartbeatInterval
                 }
                 if let due = nextReap, clock.now >= due, let interval = configuration.reapInterval {
-                    if !state.isStopping { try reap(db) }
+                    if !state.isStopping { try reap(database) }
                     nextReap = clock.now + interval * Double.random(in: 0.75...1.25)
                 }
                 var wake = min(nextBeat, clock.now + .milliseconds(200))
                 if let due = nextReap { wake = min(wake, due) }
-                let notifications = try db.waitForNotifications(timeout: wake - clock.now)
+                let notifications = try database.withConnection { try $0.waitForNotifications(timeout: wake - clock.now) }
                 if notifications.contains(where: { $0.channel == QueueChannel.jobs }) { state.wake() }
                 if notifications.contains(where: { $0.channel == QueueChannel.control }) { nextBeat = clock.now }
             } catch let error as DatabaseError where error.isConnectionProblem {
                 logger.warning("heartbeat connection lost; reconnecting", metadata: ["error": "\(error)"])
                 QueueMetrics.reconnects.increment()
-                connection = nil
-                listening = false
             } catch {
                 logger.error("heartbeat failed", metadata: ["error": "\(error)"])
-                connection = nil
-                listening = false
+                database.disconnect()
                 _ = sleepUnlessStopped(.seconds(1)) { [state] in state.lanesRunning == 0 }
             }
         }
-        deregister(connection)
+        deregister(database)
     }
 
-    private func beat(_ db: DatabaseConnection) throws {
+    private func beat(_ db: any StatementRunner) throws {
         let worker = state.workerID
         // Only runs registered before this call: their claims have committed.
         let runs = state.running.filter { $0.job.lease.worker == worker }
@@ -95,23 +89,18 @@ final class HeartbeatLoop: @unchecked Sendable {
         for lease in report.cancelRequested { state.run(for: lease)?.stop(.buildCancelled) }
     }
 
-    private func reap(_ db: DatabaseConnection) throws {
+    private func reap(_ db: any StatementRunner) throws {
         let report = try Reaper(db).sweep()
         if !report.reaped.isEmpty {
             logger.warning("reaped \(report.reaped.count) jobs of silent workers or past their deadline")
         }
     }
 
-    private func deregister(_ connection: DatabaseConnection?) {
-        var db = connection
-        if db == nil || !(db?.isConnected ?? false) {
-            db = try? DatabaseConnection.connect(conninfo: configuration.conninfo, applicationName: configuration.applicationName,
-                                                 retry: ConnectionRetry(backoff: configuration.reconnectBackoff,
-                                                                        giveUpAfter: .seconds(2)))
-        }
+    /// On the loop's connection if it is still up, else on one that tries for 2 s.
+    private func deregister(_ database: ReconnectingConnection) {
+        let connection = database.isConnected ? database : configuration.reconnectingConnection(giveUpAfter: .seconds(2))
         do {
-            guard let db else { throw DatabaseError.connectionFailed("no connection") }
-            try WorkerRegistry(db).deregister(state.workerID)
+            try WorkerRegistry(connection).deregister(state.workerID)
         } catch {
             logger.warning("could not remove the worker's row; the reaper will", metadata: ["error": "\(error)"])
         }

@@ -21,7 +21,7 @@ struct PendingWrites {
     }
 
     /// Writes everything; what was written is removed even if a later write throws.
-    mutating func flush(_ connection: DatabaseConnection, logger: Logger) throws {
+    mutating func flush(_ connection: any StatementRunner, logger: Logger) throws {
         let queue = JobQueue(connection)
         if !completions.isEmpty {
             let report = try queue.complete(completions)

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiDatabase
+import Logging
 
 /// How a `QueueWorker` claims, runs and reports jobs.
 public struct QueueWorkerConfiguration: Sendable {
@@ -69,5 +70,19 @@ public struct QueueWorkerConfiguration: Sendable {
         guard heartbeatInterval * 2 <= lease else {
             throw QueueError.invalidArgument("the heartbeat interval must be at most half the lease, or a live worker looks dead")
         }
+    }
+}
+
+extension QueueWorkerConfiguration {
+    /// A connection of the worker's own that waits out a database restart with
+    /// `reconnectBackoff`: until `shouldStop`, or for `giveUpAfter`.
+    func reconnectingConnection(giveUpAfter: Duration? = nil, logger: Logger? = nil,
+                                shouldStop: @escaping @Sendable () -> Bool = { false },
+                                connection: DatabaseConnection? = nil,
+                                setUp: @escaping @Sendable (DatabaseConnection) throws -> Void = { _ in })
+        -> ReconnectingConnection {
+        ReconnectingConnection(conninfo: conninfo, applicationName: applicationName,
+                               retry: ConnectionRetry(backoff: reconnectBackoff, giveUpAfter: giveUpAfter),
+                               logger: logger, shouldStop: shouldStop, connection: connection, setUp: setUp)
     }
 }
