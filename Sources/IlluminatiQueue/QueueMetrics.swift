@@ -22,4 +22,11 @@ enum QueueMetrics {
     static let jobDuration = Metrics.Timer(label: "illuminati_queue_job_duration_seconds")
     static let running = Gauge(label: "illuminati_queue_jobs_running")
     static let reconnects = Counter(label: "illuminati_queue_reconnects_total")
+
+    /// Creates every series now, so that a scrape before the first claim sees them at zero
+    /// rather than an empty page (the statics above are otherwise created on first use).
+    static func createAll() {
+        _ = [enqueued, claimed, completed, failed, retried, deadLettered, reaped, leaseLost, released, reconnects]
+        _ = (claimLatency, jobDuration, running)
+    }
 }

@@ -21,6 +21,8 @@ import Testing
             if first == nil { usleep(100_000) }
         }
         #expect(first?.contains("# TYPE") == true, "no metrics: \(first ?? "nothing")")
+        // Every queue series exists from the start, at zero, not only after the first claim.
+        #expect(first?.contains("illuminati_queue_jobs_claimed_total 0") == true, "\(first ?? "nothing")")
 
         // As the kernel sees the listening socket: 127.0.0.1, not every interface.
         #expect(try listeningAddresses(port: port) == ["127.0.0.1"])
