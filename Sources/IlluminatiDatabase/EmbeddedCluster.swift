@@ -232,18 +232,11 @@ public final class EmbeddedCluster: @unchecked Sendable {
         }
     }
 
+    /// The server may still be finishing start-up (started by another process): up to 5 s.
     private func connectWithRetry(database: String) throws -> DatabaseConnection {
-        var attempt = 0
-        while true {
-            do {
-                return try DatabaseConnection(conninfo: conninfo(database: database))
-            } catch let error as DatabaseError {
-                // The server may still be finishing start-up (started by another process).
-                attempt += 1
-                if attempt >= 50 { throw error }
-                usleep(100_000)
-            }
-        }
+        try DatabaseConnection.connect(conninfo: conninfo(database: database),
+                                       retry: ConnectionRetry(backoff: Backoff(base: .milliseconds(100), cap: .milliseconds(100)),
+                                                              giveUpAfter: .seconds(5)))
     }
 
     // MARK: - Helpers
