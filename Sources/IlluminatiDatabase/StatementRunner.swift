@@ -11,12 +11,4 @@ public protocol StatementRunner: AnyObject, Sendable {
     func transaction<T>(_ body: (any StatementRunner) throws -> T) throws -> T
 }
 
-extension StatementRunner {
-    /// Runs a named statement without parameters.
-    @discardableResult
-    public func run(_ statement: NamedStatement) throws -> QueryResult {
-        try run(statement, [])
-    }
-}
-
 extension DatabaseConnection: StatementRunner {}
