@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Arrows point down only: Core imports nothing of ours; Imaging never touches the database;
-// SQL lives in migrations/ and in the Database (and later Queue) targets.
+// SQL lives in migrations/ and in the Postgres, Database and Queue targets.
 let package = Package(
     name: "illuminati",
     platforms: [.macOS(.v14)],
@@ -48,14 +48,20 @@ let package = Package(
         .target(name: "IlluminatiSample", dependencies: ["IlluminatiCore", "IlluminatiImaging"]),
         // Child processes: helper programs run to completion, long-running children, their lifeline.
         .target(name: "IlluminatiProcess"),
-        // libpq connection, migrations, embedded cluster, experiment persistence.
+        // The database driver: libpq connection, errors, values, results, named statements, the
+        // reconnecting connection and its backoff, LISTEN/NOTIFY, migrations, the private cluster.
+        .target(name: "IlluminatiPostgres",
+                dependencies: ["IlluminatiProcess", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
+                exclude: ["Queries"],
+                plugins: ["EmbedSQL"]),
+        // Experiment and map-object persistence.
         .target(name: "IlluminatiDatabase",
-                dependencies: ["IlluminatiCore", "IlluminatiProcess", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["IlluminatiCore", "IlluminatiPostgres"],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
         // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
         .target(name: "IlluminatiQueue",
-                dependencies: ["IlluminatiCore", "IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "IlluminatiPostgres",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
                 exclude: ["Queries"],
@@ -66,7 +72,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // A build: planning an experiment into queue jobs, and running those jobs in a worker.
         .target(name: "IlluminatiBuild",
-                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
+                dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiPostgres",
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         // zlib's deflate, for gzip-encoded JSON responses.
@@ -75,7 +81,7 @@ let package = Package(
         // and map-object JSON, static viewer files embedded at build time.
         .target(name: "IlluminatiServer",
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
-                               "IlluminatiMetrics", "CZlib",
+                               "IlluminatiPostgres", "IlluminatiMetrics", "CZlib",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
@@ -88,27 +94,27 @@ let package = Package(
         // The coordinator's use cases: create an experiment, plan a build, drive it, collect
         // map objects, build locally, local workers, serve the viewer. No terminal, no arguments.
         .target(name: "IlluminatiCoordinator", dependencies: [
-            "IlluminatiCore", "IlluminatiImaging", "IlluminatiStorage", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild",
-            "IlluminatiServer", "IlluminatiProcess",
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiStorage", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiQueue",
+            "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // illuminati: verbs parsed into use cases, progress drawn on the terminal, errors into exit codes.
         .executableTarget(name: "Coordinator", dependencies: [
             "IlluminatiCoordinator",
-            "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPyramid",
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiPyramid",
             "IlluminatiStorage", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Worker", dependencies: [
-            "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiStorage", "IlluminatiMetrics", "IlluminatiProcess",
+            "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiStorage", "IlluminatiMetrics", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Queue throughput benchmark (bench/queue).
         .executableTarget(name: "QueueBench",
-                          dependencies: ["IlluminatiQueue", "IlluminatiDatabase"],
+                          dependencies: ["IlluminatiQueue", "IlluminatiPostgres"],
                           path: "bench/queue/QueueBench"),
 
         // Build tool: turns migrations/*.sql into Swift constants and a target's annotated
@@ -120,14 +126,14 @@ let package = Package(
 
         // Throwaway PostgreSQL clusters, temporary folders and process helpers for tests.
         .target(name: "IlluminatiTestSupport",
-                dependencies: ["IlluminatiDatabase", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["IlluminatiPostgres", "CLibPQ", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/Support"),
         .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
         .testTarget(name: "IlluminatiStorageTests", dependencies: ["IlluminatiStorage", "IlluminatiCore", "IlluminatiTestSupport"]),
         .testTarget(name: "SQLCodegenTests", dependencies: ["SQLCodegen"]),
         // A worker with trivial job kinds, for the queue's process tests.
         .executableTarget(name: "QueueTestWorker",
-                          dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics",
+                          dependencies: ["IlluminatiQueue", "IlluminatiPostgres", "IlluminatiMetrics",
                                          .product(name: "Logging", package: "swift-log")],
                           path: "Tests/QueueTestWorker"),
         .testTarget(name: "IlluminatiBuildTests", dependencies: ["IlluminatiBuild", "IlluminatiStorage"]),
@@ -136,19 +142,23 @@ let package = Package(
                     dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample",
                                    "IlluminatiStorage"]),
         .testTarget(name: "IlluminatiQueueTests",
-                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiMetrics", "IlluminatiTestSupport",
+                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
+        .testTarget(name: "IlluminatiPostgresTests",
+                    dependencies: ["IlluminatiPostgres", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess"]),
         .testTarget(name: "IlluminatiDatabaseTests",
-                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiProcess"]),
+                    dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport"]),
         .testTarget(name: "IlluminatiCoordinatorTests",
-                    dependencies: ["IlluminatiCoordinator", "IlluminatiBuild", "IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPyramid",
+                    dependencies: ["IlluminatiCoordinator", "IlluminatiBuild", "IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres",
+                                   "IlluminatiPyramid",
                                    "IlluminatiStorage", "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
-                    dependencies: ["IlluminatiDatabase", "IlluminatiCore", "IlluminatiTestSupport", "IlluminatiSample",
-                                   "IlluminatiQueue"]),
+                    dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport",
+                                   "IlluminatiSample", "IlluminatiQueue"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
-                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess",
+                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiTestSupport",
+                                   "IlluminatiProcess",
                                    "CZlib", "CPNG"]),
     ]
 )

@@ -7,18 +7,18 @@ import PackagePlugin
 @main
 struct EmbedSQL: BuildToolPlugin {
     /// Defines `StatementRunner`, which every other target's accessors extend.
-    static let databaseTarget = "IlluminatiDatabase"
+    static let driverTarget = "IlluminatiPostgres"
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let migrations = sqlFiles(in: context.package.directoryURL.appending(path: "migrations"))
         let queries = sqlFiles(in: target.directoryURL.appending(path: "Queries"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
-        // IlluminatiQueue → QueueQueries. The database's statements are public: the server, the
-        // worker and the coordinator run some of them; another target's stay inside it.
+        // IlluminatiQueue → QueueQueries. The driver's statements are public: the server and the
+        // worker run some of them; another target's stay inside it.
         let namespace = String(target.name.trimmingPrefix("Illuminati")) + "Queries"
-        let isDatabase = target.name == Self.databaseTarget
-        let options = ["--namespace", namespace] + (isDatabase ? ["--public"] : ["--import", Self.databaseTarget])
+        let isDriver = target.name == Self.driverTarget
+        let options = ["--namespace", namespace] + (isDriver ? ["--public"] : ["--import", Self.driverTarget])
         return [
             .buildCommand(
                 displayName: "Embedding SQL into \(target.name)",

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// Options every database-using command takes.

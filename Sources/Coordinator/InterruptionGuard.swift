@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// On SIGINT or SIGTERM, stops the local workers this process started, releases the private
 /// PostgreSQL clusters it uses (the last user stops the server), then exits with 128 + the

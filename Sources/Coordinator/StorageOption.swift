@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiCoordinator
-import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiStorage
 
 /// The shared storage root: tiles, intermediates and statistics of every experiment.

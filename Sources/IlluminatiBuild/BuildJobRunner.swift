@@ -1,7 +1,7 @@
 import Foundation
 import IlluminatiCore
-import IlluminatiDatabase
 import IlluminatiImaging
+import IlluminatiPostgres
 import IlluminatiPyramid
 import IlluminatiQueue
 import IlluminatiStorage

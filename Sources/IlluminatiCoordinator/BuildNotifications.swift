@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// What wakes `submit` between its polls: the queue's NOTIFY that a level of the build
 /// finished (the last one finishes the build) or that the build was cancelled or paused.

@@ -1,5 +1,6 @@
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// `collect`: the Plates, Wells and Sites outlines of an experiment into PostGIS (§4.4).
 public struct CollectMapObjects {

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiBuild
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiStorage
 import Logging

@@ -1,5 +1,6 @@
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// Plain-text renderings of experiments for the terminal.
 public enum ExperimentText {

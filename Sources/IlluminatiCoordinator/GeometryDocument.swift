@@ -1,5 +1,6 @@
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// The JSON printed by `experiment show --json`: pyramid size and the offset of every
 /// plate, well and site in base-level pixels, as [y, x].

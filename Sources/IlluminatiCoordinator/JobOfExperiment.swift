@@ -1,5 +1,6 @@
 import IlluminatiBuild
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 
 /// A job by id, checked to belong to a build of the named experiment.

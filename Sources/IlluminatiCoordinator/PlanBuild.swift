@@ -2,6 +2,7 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import Logging
 

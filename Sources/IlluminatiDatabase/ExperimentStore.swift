@@ -1,4 +1,5 @@
 import IlluminatiCore
+import IlluminatiPostgres
 
 /// An experiment as stored, with its database ids.
 public struct StoredExperiment: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import IlluminatiCore
+import IlluminatiPostgres
 
 public enum MapObjectStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A type of that name exists but another step made it; `collect` leaves it alone.

@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// One job to plan or enqueue. `payload` is JSON text, stored as jsonb and decoded by the
 /// worker into the arguments of `kind` (`JobArgs`); it is always a statement parameter, never

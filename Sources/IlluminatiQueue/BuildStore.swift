@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// A build as stored.
 public struct BuildInfo: Sendable, Equatable {

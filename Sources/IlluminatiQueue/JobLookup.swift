@@ -1,4 +1,3 @@
-import IlluminatiDatabase
 
 /// A job as `illuminati info` and `run --job` see it, live or finished.
 public struct JobRecord: Sendable, Equatable {

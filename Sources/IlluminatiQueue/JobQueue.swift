@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// The worker's side of the queue: claim, complete, fail, release — every write fenced by
 /// the lease, each one short statement in its own transaction (never call these inside a

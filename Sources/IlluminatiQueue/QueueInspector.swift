@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 public struct LevelProgress: Sendable, Equatable {
     public enum State: String, Sendable { case waiting, running, succeeded, cancelled }

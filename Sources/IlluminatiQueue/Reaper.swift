@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 public struct ReapedJob: Sendable, Equatable {
     public enum Reason: String, Sendable { case leaseLost = "lease_lost", deadline }

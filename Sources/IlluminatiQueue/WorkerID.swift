@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// A worker process's identity: a fresh random UUID per process start, so a restarted worker
 /// never inherits the leases of the process it replaces.

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// What a worker process tells the queue about itself.
 public struct WorkerInfo: Sendable {

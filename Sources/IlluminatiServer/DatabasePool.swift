@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import NIOPosix
 
 /// A few reconnecting connections, each used by one thread of the pool's own at a time.

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import IlluminatiDatabase
 import IlluminatiMetrics
+import IlluminatiPostgres
 import Logging
 import NIOCore
 

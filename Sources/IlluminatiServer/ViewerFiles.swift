@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// The web viewer's static files, embedded in the binary at build time (`EmbedFiles` plugin):
 /// `/` is `index.html`, everything else lives under `/viewer/`. Only embedded names can be

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
-import IlluminatiDatabase
 import IlluminatiMetrics
+import IlluminatiPostgres
 import IlluminatiProcess
 import IlluminatiQueue
 import Logging

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiStorage
 
 /// Where the worker's database and storage are, and whether the database is ready for it.

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiSample
 import IlluminatiTestSupport

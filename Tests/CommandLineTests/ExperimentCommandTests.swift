@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiSample
 import IlluminatiTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiCoordinator
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiSample
 import IlluminatiStorage

@@ -1,7 +1,6 @@
 import Foundation
 import IlluminatiBuild
 import IlluminatiCoordinator
-import IlluminatiDatabase
 import IlluminatiQueue
 import IlluminatiStorage
 import IlluminatiTestSupport

@@ -1,4 +1,3 @@
-import IlluminatiDatabase
 import IlluminatiQueue
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiCore
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiServer
 import IlluminatiTestSupport
 import Testing

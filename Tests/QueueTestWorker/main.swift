@@ -9,8 +9,8 @@
 // Exit status: 0 after a clean stop, 2 usage, 3 database unavailable at start, 1 other errors.
 import Dispatch
 import Foundation
-import IlluminatiDatabase
 import IlluminatiMetrics
+import IlluminatiPostgres
 import IlluminatiQueue
 import Logging
 

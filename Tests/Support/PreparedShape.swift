@@ -1,5 +1,5 @@
 import CLibPQ
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// What PostgreSQL makes of a statement without running it (libpq's PQprepare and
 /// PQdescribePrepared): the types it infers for the parameters, and the result columns.

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 /// Compares the annotations of named statements (docs/sql.md) with what PostgreSQL makes of
 /// the statements on the migrated schema, so that a wrong annotation fails a test rather than

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// One throwaway PostgreSQL cluster per test process, started the way the CLI starts its

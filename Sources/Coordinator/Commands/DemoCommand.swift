@@ -5,6 +5,7 @@ import IlluminatiBuild
 import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiImaging
+import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiSample
 import IlluminatiStorage

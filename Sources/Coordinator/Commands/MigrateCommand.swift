@@ -1,5 +1,5 @@
 import ArgumentParser
-import IlluminatiDatabase
+import IlluminatiPostgres
 
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import IlluminatiBuild
 import IlluminatiCoordinator
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 
 struct SubmitCommand: ParsableCommand {

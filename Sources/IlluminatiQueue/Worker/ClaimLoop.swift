@@ -1,6 +1,6 @@
 import Foundation
 import IlluminatiCore
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// One claim loop of a worker, on its own thread and connection: claim a batch, run it,

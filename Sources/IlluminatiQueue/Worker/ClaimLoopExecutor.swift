@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiPostgres
 
 /// Runs the handlers of one claim loop on that loop's own thread: the loop drains this
 /// executor while it waits for its batch. Handlers therefore never depend on (or block) the

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// The worker's own connection: heartbeats (which also reveal lost leases and cancelled

@@ -1,4 +1,4 @@
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// Outcomes a claim loop still has to write. They survive a lost connection and are written

@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import Logging
 
 /// How a `QueueWorker` claims, runs and reports jobs.

@@ -1,4 +1,5 @@
 import Foundation
+import IlluminatiPostgres
 
 /// What the claim loops and the heartbeat thread of one worker share, behind one lock.
 final class WorkerState: @unchecked Sendable {

@@ -9,7 +9,7 @@
 // The last line is:
 // RESULT jobs_per_s_batch1=… jobs_per_s_batch100=… ratio_batch1=… ratio_batch100=… claim_p99_ms=…
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import Logging
 

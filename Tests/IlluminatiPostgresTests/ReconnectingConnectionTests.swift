@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiTestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-@testable import IlluminatiDatabase
+@testable import IlluminatiPostgres
 import IlluminatiProcess
 import IlluminatiTestSupport
 import Testing
