@@ -53,7 +53,7 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "IlluminatiProcess", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
-        // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
+        // The job queue: claims, fencing, heartbeats, reaper, retries, stage barrier, worker loop.
         .target(name: "IlluminatiQueue",
                 dependencies: ["IlluminatiCore", "IlluminatiDatabase",
                                .product(name: "Logging", package: "swift-log"),
