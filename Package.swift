@@ -59,7 +59,7 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "IlluminatiPostgres"],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
-        // The job queue: claims, fencing, heartbeats, reaper, retries, level barrier, worker loop.
+        // The job queue: claims, fencing, heartbeats, reaper, retries, stage barrier, worker loop.
         .target(name: "IlluminatiQueue",
                 dependencies: ["IlluminatiCore", "IlluminatiPostgres",
                                .product(name: "Logging", package: "swift-log"),

@@ -69,7 +69,7 @@ public final class BuildJobRunner: @unchecked Sendable {
     /// how long it took (`illuminati log` shows it).
     func report<Outcome>(_ job: ClaimedJob, _ work: (BuildJobHandlers) throws -> Outcome?) throws -> JobReport<Outcome> {
         let started = ContinuousClock.now
-        let outcome = try classified { try work(try handlers(job.level.build)) }
+        let outcome = try classified { try work(try handlers(job.stage.build)) }
         let seconds = (ContinuousClock.now - started).inSeconds
         return JobReport(host: ProcessInfo.processInfo.hostName, pid: Int(getpid()), attempt: job.attempt,
                          seconds: (seconds * 1000).rounded() / 1000, result: outcome)

@@ -1,14 +1,14 @@
 /// One layer of a build's plan: the statistics of a channel, or a channel layer's pyramid.
-/// Its levels run in order; the jobs of one level are independent of each other.
+/// Its stages run in order; the jobs of one stage are independent of each other.
 public struct BuildLayerPlan: Hashable, Sendable {
     public var name: String
     /// Layers that must be complete before this one starts.
     public var after: [String]
-    public var levels: [[BuildJob]]
+    public var stages: [[BuildJob]]
 
-    public init(name: String, after: [String] = [], levels: [[BuildJob]]) {
+    public init(name: String, after: [String] = [], stages: [[BuildJob]]) {
         self.name = name
         self.after = after
-        self.levels = levels
+        self.stages = stages
     }
 }

@@ -4,14 +4,14 @@ import IlluminatiPyramid
 import IlluminatiQueue
 
 /// Turns an experiment and the build options into a build: the descriptor every job reads
-/// and the plan of layers, levels and jobs. The only description of a build: `init` puts the
+/// and the plan of layers, stages and jobs. The only description of a build: `init` puts the
 /// plan in the queue, `illuminati pyramid` runs it in its own process.
 ///
 /// Layers, in dependency order:
-/// * `illumstats:<channel>` (with `--illumcorr`): level 0 computes partial statistics of
-///   balanced batches of at most min(`batchSize`, 32) images, level 1 merges them into the
+/// * `illumstats:<channel>` (with `--illumcorr`): stage 0 computes partial statistics of
+///   balanced batches of at most min(`batchSize`, 32) images, stage 1 merges them into the
 ///   channel's file;
-/// * one per channel layer: one level per pyramid stage (base first), then one
+/// * one per channel layer: one stage per pyramid stage (base first), then one
 ///   `layer-finish` job; it waits for the statistics of its channel.
 public enum BuildPlanner {
     /// Selects the layers, places their sites and decides each layer's intensity window, from
@@ -68,7 +68,7 @@ public enum BuildPlanner {
         return (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
     }
 
-    /// The build's jobs, layer by layer and level by level.
+    /// The build's jobs, layer by layer and stage by stage.
     public static func layers(_ descriptor: BuildDescriptor, experiment: Experiment) -> [BuildLayerPlan] {
         var layers: [BuildLayerPlan] = []
         let batch = descriptor.options.batchSize
@@ -79,17 +79,17 @@ public enum BuildPlanner {
                 BuildJob.statisticsPartial(StatisticsPartialJob(channel: channel, part: part, paths: Array(paths[range])))
             }
             let merge = BuildJob.statisticsMerge(StatisticsMergeJob(channel: channel, parts: parts.count))
-            layers.append(BuildLayerPlan(name: BuildLayerName.statistics(channel: channel), levels: [parts, [merge]]))
+            layers.append(BuildLayerPlan(name: BuildLayerName.statistics(channel: channel), stages: [parts, [merge]]))
         }
         for layer in descriptor.layers {
             let stages = PyramidPlanner.plan(
                 layout: descriptor.layout, batchSize: batch,
                 content: ExperimentLayers.content(of: layer.spec.sites, siteSize: descriptor.siteSize), layer: layer.spec.name)
-            var levels = stages.filter { !$0.jobs.isEmpty }.map { $0.jobs.map(BuildJob.pyramid) }
-            levels.append([.layerFinish(LayerFinishJob(layer: layer.spec.name))])
+            var chain = stages.filter { !$0.jobs.isEmpty }.map { $0.jobs.map(BuildJob.pyramid) }
+            chain.append([.layerFinish(LayerFinishJob(layer: layer.spec.name))])
             let after = descriptor.correctedChannels.contains(layer.spec.channel)
                 ? [BuildLayerName.statistics(channel: layer.spec.channel)] : []
-            layers.append(BuildLayerPlan(name: layer.spec.name, after: after, levels: levels))
+            layers.append(BuildLayerPlan(name: layer.spec.name, after: after, stages: chain))
         }
         return layers
     }
@@ -99,7 +99,7 @@ public enum BuildPlanner {
     public static func plan(_ descriptor: BuildDescriptor, experiment: Experiment, experimentID: Int64,
                             params: String) throws -> BuildPlan {
         let layers = try layers(descriptor, experiment: experiment).map { layer in
-            LayerPlan(name: layer.name, after: layer.after, levels: try layer.levels.map { try $0.map(jobSpec) })
+            LayerPlan(name: layer.name, after: layer.after, stages: try layer.stages.map { try $0.map(jobSpec) })
         }
         return BuildPlan(experimentID: experimentID, params: params, layers: layers)
     }

@@ -29,7 +29,7 @@ public struct LocalBuildSummary: Sendable {
 /// The in-process executor of a build, with no database: the plan `init` would put in the
 /// queue (`BuildPlanner`), run by the handlers a worker runs (`BuildJobKind`), so that
 /// `pyramid` and `submit` write the same bytes. Layers whose dependencies are done run
-/// together, level by level; the jobs of a level run on `threads` threads and share one
+/// together, stage by stage; the jobs of a stage run on `threads` threads and share one
 /// image cache and one render context per channel.
 public struct LocalBuild {
     public var experiment: Experiment
@@ -77,11 +77,11 @@ public struct LocalBuild {
         try clean(storage, for: descriptor)
 
         let plan = BuildPlanner.layers(descriptor, experiment: experiment)
-        let pyramidLevels = plan.filter { !BuildLayerName.isStatistics($0.name) }.map { $0.levels.count - 1 }
+        let pyramidStages = plan.filter { !BuildLayerName.isStatistics($0.name) }.map { $0.stages.count - 1 }
         let channels = Array(Set(descriptor.layers.map(\.spec.channel))).sorted()
         var summary = LocalBuildSummary(layers: descriptor.layers.map(\.spec.name))
-        summary.stages = pyramidLevels.max() ?? 0
-        summary.jobs = plan.flatMap(\.levels).joined().filter { if case .pyramid = $0 { true } else { false } }.count
+        summary.stages = pyramidStages.max() ?? 0
+        summary.jobs = plan.flatMap(\.stages).joined().filter { if case .pyramid = $0 { true } else { false } }.count
         summary.statisticsFiles = channels.compactMap { descriptor.statisticsPath(channel: $0, storage: storage) }
         for layer in descriptor.layers {
             summary.windows[layer.spec.name] = layer.spec.window
@@ -103,7 +103,7 @@ public struct LocalBuild {
         return summary
     }
 
-    /// Runs the layers whose dependencies are done, level by level, until none is left.
+    /// Runs the layers whose dependencies are done, stage by stage, until none is left.
     private func run(_ plan: [BuildLayerPlan], handlers: BuildJobHandlers, threads: Int) throws -> PyramidJobResult {
         let tally = JobTally(plan)
         let progress = self.progress
@@ -114,8 +114,8 @@ public struct LocalBuild {
             let ready = waiting.filter { $0.after.allSatisfy(done.contains) }
             guard !ready.isEmpty else { throw BuildError.invalidOption("the plan's layers wait for each other") }
             waiting.removeAll { layer in ready.contains { $0.name == layer.name } }
-            for level in 0..<(ready.map(\.levels.count).max() ?? 0) {
-                let jobs = ready.flatMap { level < $0.levels.count ? $0.levels[level] : [] }
+            for stage in 0..<(ready.map(\.stages.count).max() ?? 0) {
+                let jobs = ready.flatMap { stage < $0.stages.count ? $0.stages[stage] : [] }
                 try ParallelWork.forEach(count: jobs.count, threads: threads) { index in
                     let job = jobs[index]
                     let outcome: BuildJobOutcome
@@ -175,7 +175,7 @@ private final class JobTally: @unchecked Sendable {
     private let statisticsJobs: Int, renderingJobs: Int
 
     init(_ plan: [BuildLayerPlan]) {
-        let jobs = plan.flatMap(\.levels).joined()
+        let jobs = plan.flatMap(\.stages).joined()
         statisticsJobs = jobs.filter(Self.isStatistics).count
         renderingJobs = jobs.count - statisticsJobs
     }

@@ -1,6 +1,6 @@
 import IlluminatiPostgres
 
-/// What wakes `submit` between its polls: the queue's NOTIFY that a level of the build
+/// What wakes `submit` between its polls: the queue's NOTIFY that a stage of the build
 /// finished (the last one finishes the build) or that the build was cancelled or paused.
 /// Notifications are hints; the caller reads the build's state itself after every wake-up.
 struct BuildNotifications {

@@ -8,7 +8,7 @@ import Logging
 /// the plan and job handlers of a distributed build.
 public struct BuildPyramidLocally {
     public var logger: Logger
-    /// Jobs done so far of a phase's jobs (statistics, windows, each level…).
+    /// Jobs done so far of a phase's jobs (illumination statistics, intensity windows, rendering).
     public var progress: @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
 
     public init(logger: Logger,

@@ -7,7 +7,7 @@ import IlluminatiStorage
 import Logging
 
 /// `submit`: starts the build if it is only planned, then watches it to the end: reaps
-/// dead workers' jobs, advances levels the barrier missed, shows progress, and collects the
+/// dead workers' jobs, advances stages the barrier missed, shows progress, and collects the
 /// map objects once every layer is complete. Safe to run again after an interruption, and
 /// from two terminals at once (every step is a single idempotent statement).
 public struct DriveBuild {
@@ -77,8 +77,8 @@ public struct DriveBuild {
                 }
                 let info = try BuildStore(database).info(build)
                 let over = info.state == .succeeded || info.state == .cancelled
-                let levels = tick || over ? try QueueInspector(database).levels(build: build) : []
-                if tick || over { view.show(BuildProgressText.lines(levels, depth: depth)) }
+                let stages = tick || over ? try QueueInspector(database).stages(build: build) : []
+                if tick || over { view.show(BuildProgressText.lines(stages, depth: depth)) }
                 switch info.state {
                 case .succeeded:
                     view.finish()
@@ -91,8 +91,8 @@ public struct DriveBuild {
                     break
                 }
                 if tick {
-                    let runnable = levels.reduce(0) { $0 + $1.available + $1.held + $1.running }
-                    let failed = levels.reduce(0) { $0 + $1.failed }
+                    let runnable = stages.reduce(0) { $0 + $1.available + $1.held + $1.running }
+                    let failed = stages.reduce(0) { $0 + $1.failed }
                     if failed > 0 && runnable == 0 && info.state != .paused {
                         view.finish()
                         return .stuck(build: build, failures: try QueueInspector(database).failures(build: build))

@@ -11,7 +11,7 @@ public enum JobOfExperiment {
             throw InputError("no job \(id) (job ids are in `illuminati status \(experiment)`)")
         }
         let builds = try BuildStore(connection).builds(experiment: stored.id).map(\.id)
-        guard builds.contains(job.level.build) else {
+        guard builds.contains(job.stage.build) else {
             throw InputError("job \(id) belongs to another experiment's build")
         }
         return (stored, job)

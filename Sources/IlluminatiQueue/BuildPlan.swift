@@ -6,7 +6,7 @@ import IlluminatiPostgres
 public struct JobSpec: Sendable, Equatable {
     public var kind: String
     public var payload: String
-    /// Claim order within a level (e.g. a tile's Morton code), so neighbours run together.
+    /// Claim order within a stage (e.g. a tile's Morton code), so neighbours run together.
     public var locality: Int64
     /// Lower runs first; nil: the build's priority.
     public var priority: Int?
@@ -31,18 +31,18 @@ extension JobSpec {
     }
 }
 
-/// A layer: a chain of levels (stages in processing order, level 0 first); level n+1 starts
-/// when every job of level n has succeeded. `after` names layers of the same build that must
-/// be complete before level 0 starts.
+/// A layer: a chain of stages in processing order, stage 0 first; stage n+1 starts
+/// when every job of stage n has succeeded. `after` names layers of the same build that must
+/// be complete before stage 0 starts.
 public struct LayerPlan: Sendable, Equatable {
     public var name: String
     public var after: [String]
-    public var levels: [[JobSpec]]
+    public var stages: [[JobSpec]]
 
-    public init(name: String, after: [String] = [], levels: [[JobSpec]]) {
+    public init(name: String, after: [String] = [], stages: [[JobSpec]]) {
         self.name = name
         self.after = after
-        self.levels = levels
+        self.stages = stages
     }
 }
 
@@ -78,7 +78,7 @@ public struct BuildPlan: Sendable, Equatable {
         self.layers = layers
     }
 
-    public var jobCount: Int { layers.reduce(0) { $0 + $1.levels.reduce(0) { $0 + $1.count } } }
+    public var jobCount: Int { layers.reduce(0) { $0 + $1.stages.reduce(0) { $0 + $1.count } } }
 
     /// Checks what the database would reject with a less helpful message, and what it cannot
     /// check at all (unknown or cyclic layer dependencies).
@@ -96,15 +96,15 @@ public struct BuildPlan: Sendable, Equatable {
                 throw QueueError.invalidPlan("layer names must have 1 to 200 bytes: \(layer.name.debugDescription)")
             }
             guard names.insert(layer.name).inserted else { throw QueueError.invalidPlan("layer \(layer.name) appears twice") }
-            guard !layer.levels.isEmpty else { throw QueueError.invalidPlan("layer \(layer.name) has no levels") }
-            for (level, jobs) in layer.levels.enumerated() {
+            guard !layer.stages.isEmpty else { throw QueueError.invalidPlan("layer \(layer.name) has no stages") }
+            for (stage, jobs) in layer.stages.enumerated() {
                 for job in jobs {
                     guard !job.kind.isEmpty, job.kind.utf8.count <= 100 else {
-                        throw QueueError.invalidPlan("layer \(layer.name) level \(level): job kinds must have 1 to 100 bytes")
+                        throw QueueError.invalidPlan("layer \(layer.name) stage \(stage): job kinds must have 1 to 100 bytes")
                     }
                     if let priority = job.priority { try Self.checkPriority(priority, what: "job priority") }
                     if let runtime = job.maxRuntime, runtime <= .zero {
-                        throw QueueError.invalidPlan("layer \(layer.name) level \(level): a job's runtime limit must be positive")
+                        throw QueueError.invalidPlan("layer \(layer.name) stage \(stage): a job's runtime limit must be positive")
                     }
                 }
             }

@@ -17,14 +17,14 @@ public struct BuildInfo: Sendable, Equatable {
     public var cleanedUpAt: String?
 }
 
-/// Per layer: how many levels it has and how many have succeeded.
+/// Per layer: how many stages it has and how many have succeeded.
 public struct LayerStatus: Sendable, Equatable {
     public var name: String
-    public var levels: Int
-    public var succeededLevels: Int
+    public var stages: Int
+    public var succeededStages: Int
     public var cancelled: Bool
-    /// Every level of the layer has succeeded (what `collect` waits for).
-    public var isComplete: Bool { succeededLevels == levels }
+    /// Every stage of the layer has succeeded (what `collect` waits for).
+    public var isComplete: Bool { succeededStages == stages }
 }
 
 /// The coordinator's side: plans builds, starts them, and the operations on a whole build.
@@ -34,7 +34,7 @@ public struct BuildStore {
 
     public init(_ connection: any StatementRunner) { self.connection = connection }
 
-    /// Inserts the build, its levels and all its jobs (as `waiting`) in one transaction, and,
+    /// Inserts the build, its stages and all its jobs (as `waiting`) in one transaction, and,
     /// with `start`, starts it in the same transaction. Returns the build id.
     @discardableResult
     public func create(_ plan: BuildPlan, start: Bool = true) throws -> Int64 {
@@ -45,19 +45,19 @@ public struct BuildStore {
                     experiment: plan.experimentID, params: plan.params, priority: plan.priority,
                     maxAttempts: plan.retry.maxAttempts, backoffBase: plan.retry.backoff.base.inSeconds,
                     backoffCap: plan.retry.backoff.cap.inSeconds).id
-                var layers: [String] = [], levels: [Int] = [], totals: [Int] = []
+                var layers: [String] = [], stages: [Int] = [], totals: [Int] = []
                 for layer in plan.layers {
-                    for (level, jobs) in layer.levels.enumerated() {
-                        layers.append(layer.name); levels.append(level); totals.append(jobs.count)
+                    for (stage, jobs) in layer.stages.enumerated() {
+                        layers.append(layer.name); stages.append(stage); totals.append(jobs.count)
                     }
                 }
-                try db.buildLevelsInsert(build: build, layers: layers, levels: levels, totals: totals)
+                try db.buildStagesInsert(build: build, layers: layers, stages: stages, totals: totals)
                 for layer in plan.layers where !layer.after.isEmpty {
                     try db.buildLayerAfter(build: build, layer: layer.name, after: layer.after)
                 }
                 for layer in plan.layers {
-                    for (level, jobs) in layer.levels.enumerated() where !jobs.isEmpty {
-                        _ = try insertJobs(jobs, key: LevelKey(build: build, layer: layer.name, level: level),
+                    for (stage, jobs) in layer.stages.enumerated() where !jobs.isEmpty {
+                        _ = try insertJobs(jobs, key: StageKey(build: build, layer: layer.name, stage: stage),
                                            state: .waiting, defaultMaxRuntime: plan.defaultMaxRuntime, db)
                     }
                 }
@@ -69,7 +69,7 @@ public struct BuildStore {
         }
     }
 
-    /// planned → running: level 0 of every layer that waits for no other layer is released.
+    /// planned → running: stage 0 of every layer that waits for no other layer is released.
     /// False if the build was not in the planned state.
     @discardableResult
     public func start(_ build: Int64) throws -> Bool {
@@ -112,14 +112,14 @@ public struct BuildStore {
         let rows = try connection.buildLayers(build: build)
         if rows.isEmpty { _ = try info(build) }
         return rows.map { row in
-            LayerStatus(name: row.layer, levels: row.levels, succeededLevels: row.succeeded, cancelled: row.cancelled)
+            LayerStatus(name: row.layer, stages: row.stages, succeededStages: row.succeeded, cancelled: row.cancelled)
         }
     }
 
-    /// Whether every level of `layer` has succeeded.
+    /// Whether every stage of `layer` has succeeded.
     public func isLayerComplete(build: Int64, layer: String) throws -> Bool {
         guard let status = try layers(build).first(where: { $0.name == layer }) else {
-            throw QueueError.unknownLevel(build: build, layer: layer, level: 0)
+            throw QueueError.unknownStage(build: build, layer: layer, stage: 0)
         }
         return status.isComplete
     }
@@ -142,17 +142,17 @@ public struct BuildStore {
         try mappingUnknownBuild(build) { try connection.buildCancel(build: build).jobs }
     }
 
-    /// Dead-lettered jobs (optionally of one level index and/or one layer) run again with a
+    /// Dead-lettered jobs (optionally of one stage index and/or one layer) run again with a
     /// fresh set of attempts. Returns how many.
     @discardableResult
-    public func retryFailed(_ build: Int64, level: Int? = nil, layer: String? = nil) throws -> Int {
-        if let level, level < 0 { throw QueueError.invalidArgument("levels are 0 or more, not \(level)") }
+    public func retryFailed(_ build: Int64, stage: Int? = nil, layer: String? = nil) throws -> Int {
+        if let stage, stage < 0 { throw QueueError.invalidArgument("stages are 0 or more, not \(stage)") }
         return try mappingUnknownBuild(build) {
-            try connection.buildRetryFailed(build: build, level: level, layer: layer).jobs
+            try connection.buildRetryFailed(build: build, stage: stage, layer: layer).jobs
         }
     }
 
-    /// Runs every job of the build again from the first levels. Returns how many jobs.
+    /// Runs every job of the build again from the first stages. Returns how many jobs.
     /// A cleaned-up build is refused (`buildCleanedUp`): its outputs are gone.
     @discardableResult
     public func restart(_ build: Int64) throws -> Int {
@@ -171,23 +171,23 @@ public struct BuildStore {
         try mappingUnknownBuild(build) { try connection.buildCleanup(build: build).jobs }
     }
 
-    /// Gives up on one job that is not running (typically a dead letter), so its level's
+    /// Gives up on one job that is not running (typically a dead letter), so its stage's
     /// barrier no longer waits for it. False if no such job (or it is running).
     @discardableResult
     public func cancelJob(_ job: Int64) throws -> Bool {
         try connection.jobCancel(job: job).cancelled
     }
 
-    /// Advances one level if none of its jobs is left; true for the one caller that did.
+    /// Advances one stage if none of its jobs is left; true for the one caller that did.
     @discardableResult
-    public func advance(_ level: LevelKey) throws -> Bool {
-        try connection.levelAdvance(build: level.build, layer: level.layer, level: level.level).advanced
+    public func advance(_ stage: StageKey) throws -> Bool {
+        try connection.stageAdvance(build: stage.build, layer: stage.layer, stage: stage.stage).advanced
     }
 
-    /// Advances every level that has no job left; returns how many.
+    /// Advances every stage that has no job left; returns how many.
     @discardableResult
-    public func advanceReadyLevels() throws -> Int {
-        try connection.levelsAdvanceReady().advanced
+    public func advanceReadyStages() throws -> Int {
+        try connection.stagesAdvanceReady().advanced
     }
 
     // MARK: - Helpers
@@ -212,11 +212,11 @@ public struct BuildStore {
     }
 }
 
-/// Inserts jobs into one level with one statement (parallel arrays, unnested server-side).
-func insertJobs(_ jobs: [JobSpec], key: LevelKey, state: JobState, defaultMaxRuntime: Duration,
+/// Inserts jobs into one stage with one statement (parallel arrays, unnested server-side).
+func insertJobs(_ jobs: [JobSpec], key: StageKey, state: JobState, defaultMaxRuntime: Duration,
                 _ db: any StatementRunner) throws -> [Int64] {
     try db.jobsInsert(
-        build: key.build, layer: key.layer, level: key.level, state: state.rawValue, kinds: jobs.map(\.kind),
+        build: key.build, layer: key.layer, stage: key.stage, state: state.rawValue, kinds: jobs.map(\.kind),
         payloads: jobs.map(\.payload), priorities: jobs.map(\.priority), localities: jobs.map(\.locality),
         maxRuntimes: jobs.map { ($0.maxRuntime ?? defaultMaxRuntime).inSeconds }
     ).map(\.id)

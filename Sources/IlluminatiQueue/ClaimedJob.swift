@@ -20,7 +20,7 @@ public struct ClaimedJob: Sendable {
     public var kind: String
     /// JSON text, as planned.
     public var payload: String
-    public var level: LevelKey
+    public var stage: StageKey
     public var maxAttempts: Int
     /// The runtime limit, measured from the claim.
     public var runtimeLimit: Duration
@@ -51,8 +51,8 @@ public struct CompletionReport: Sendable {
     public var completed: Set<Int64>
     /// Leases that were lost (reaped, cancelled, claimed again): their results were dropped.
     public var lost: [JobLease]
-    /// Levels that this call found drained and advanced (released the next level).
-    public var advanced: [LevelKey]
+    /// Stages that this call found drained and advanced (released the next stage).
+    public var advanced: [StageKey]
 }
 
 /// Why an attempt failed. `error` is retried with backoff until attempts run out;

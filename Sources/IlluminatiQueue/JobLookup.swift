@@ -2,7 +2,7 @@
 /// A job as `illuminati info` and `run --job` see it, live or finished.
 public struct JobRecord: Sendable, Equatable {
     public var id: Int64
-    public var level: LevelKey
+    public var stage: StageKey
     public var kind: String
     /// JSON text, as planned.
     public var payload: String
@@ -24,7 +24,7 @@ extension QueueInspector {
     public func job(_ id: Int64) throws -> JobRecord? {
         guard let row = try connection.jobLookup(job: id) else { return nil }
         return JobRecord(
-            id: row.id, level: LevelKey(build: row.buildID, layer: row.layer, level: row.level), kind: row.kind,
+            id: row.id, stage: StageKey(build: row.buildID, layer: row.layer, stage: row.stage), kind: row.kind,
             payload: row.payload, state: row.state, attempt: row.attempt, maxAttempts: row.maxAttempts,
             enqueuedAt: row.enqueuedAt, startedAt: row.startedAt, finishedAt: row.finishedAt, result: row.result,
             lastError: row.lastError)

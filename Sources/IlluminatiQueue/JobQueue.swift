@@ -2,17 +2,17 @@ import IlluminatiPostgres
 
 /// The worker's side of the queue: claim, complete, fail, release — every write fenced by
 /// the lease, each one short statement in its own transaction (never call these inside a
-/// transaction: completion checks the level barrier after its commit).
+/// transaction: completion checks the stage barrier after its commit).
 public struct JobQueue {
     let connection: any StatementRunner
 
     public init(_ connection: any StatementRunner) { self.connection = connection }
 
-    /// Adds jobs to an existing level of a build. Into a released level they are claimable at
-    /// once (held if the build is paused); into a waiting level they wait with it.
+    /// Adds jobs to an existing stage of a build. Into a released stage they are claimable at
+    /// once (held if the build is paused); into a waiting stage they wait with it.
     @discardableResult
-    public func enqueue(_ jobs: [JobSpec], into level: LevelKey, maxRuntime: Duration = .seconds(900)) throws -> [Int64] {
-        guard level.level >= 0 else { throw QueueError.invalidArgument("levels are 0 or more, not \(level.level)") }
+    public func enqueue(_ jobs: [JobSpec], into stage: StageKey, maxRuntime: Duration = .seconds(900)) throws -> [Int64] {
+        guard stage.stage >= 0 else { throw QueueError.invalidArgument("stages are 0 or more, not \(stage.stage)") }
         guard maxRuntime > .zero else { throw QueueError.invalidArgument("the runtime limit must be positive") }
         for job in jobs {
             guard !job.kind.isEmpty, job.kind.utf8.count <= 100 else {
@@ -22,24 +22,24 @@ public struct JobQueue {
         }
         if jobs.isEmpty { return [] }
         let ids: [Int64] = try connection.transaction { db in
-            guard let build = try db.buildLock(build: level.build) else {
-                throw QueueError.unknownBuild(level.build)
+            guard let build = try db.buildLock(build: stage.build) else {
+                throw QueueError.unknownBuild(stage.build)
             }
-            guard let row = try db.buildLevelGet(build: level.build, layer: level.layer, level: level.level) else {
-                throw QueueError.unknownLevel(build: level.build, layer: level.layer, level: level.level)
+            guard let row = try db.buildStageGet(build: stage.build, layer: stage.layer, stage: stage.stage) else {
+                throw QueueError.unknownStage(build: stage.build, layer: stage.layer, stage: stage.stage)
             }
-            let buildState = build.state, levelState = row.state
+            let buildState = build.state, stageState = row.state
             let state: JobState
-            switch (buildState, levelState) {
+            switch (buildState, stageState) {
             case ("cancelled", _), (_, "succeeded"), (_, "cancelled"):
-                throw QueueError.levelClosed(build: level.build, layer: level.layer, level: level.level,
-                                             state: buildState == "cancelled" ? "cancelled" : levelState)
+                throw QueueError.stageClosed(build: stage.build, layer: stage.layer, stage: stage.stage,
+                                             state: buildState == "cancelled" ? "cancelled" : stageState)
             case (_, "waiting"): state = .waiting
             case ("running", _): state = .available
             default: state = .held
             }
-            let ids = try insertJobs(jobs, key: level, state: state, defaultMaxRuntime: maxRuntime, db)
-            try db.buildLevelAddJobs(build: level.build, layer: level.layer, level: level.level, added: ids.count)
+            let ids = try insertJobs(jobs, key: stage, state: state, defaultMaxRuntime: maxRuntime, db)
+            try db.buildStageAddJobs(build: stage.build, layer: stage.layer, stage: stage.stage, added: ids.count)
             if state == .available { try db.notifyJobs() }
             return ids
         }
@@ -48,7 +48,7 @@ public struct JobQueue {
     }
 
     /// Leases up to `limit` claimable jobs to `worker` (which must be registered and active),
-    /// in the order priority, level, locality. One statement; no transaction stays open.
+    /// in the order priority, stage, locality. One statement; no transaction stays open.
     public func claim(worker: WorkerID, limit: Int) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let clock = ContinuousClock()
@@ -61,33 +61,33 @@ public struct JobQueue {
             let limit = Duration.seconds(row.runtimeLimit ?? 0)
             return ClaimedJob(
                 lease: JobLease(job: row.id, attempt: row.attempt, worker: worker), kind: row.kind, payload: row.payload,
-                level: LevelKey(build: row.buildID, layer: row.layer, level: row.level),
+                stage: StageKey(build: row.buildID, layer: row.layer, stage: row.stage),
                 maxAttempts: row.maxAttempts, runtimeLimit: limit, deadline: start + limit)
         }
     }
 
     /// Records jobs as succeeded (moved to the history) if their leases still hold, then
-    /// advances the levels this emptied. Leases whose writes matched nothing are reported lost.
+    /// advances the stages this emptied. Leases whose writes matched nothing are reported lost.
     public func complete(_ completions: [Completion]) throws -> CompletionReport {
         var report = CompletionReport(completed: [], lost: [], advanced: [])
-        var drained = Set<LevelKey>()
+        var drained = Set<StageKey>()
         for (worker, group) in Dictionary(grouping: completions, by: \.lease.worker) {
             let rows = try connection.jobsComplete(worker: worker, jobs: group.map(\.lease.job),
                                                    attempts: group.map(\.lease.attempt), results: group.map(\.result))
             for row in rows {
                 report.completed.insert(row.id)
                 if row.drained {
-                    drained.insert(LevelKey(build: row.buildID, layer: row.layer, level: row.level))
+                    drained.insert(StageKey(build: row.buildID, layer: row.layer, stage: row.stage))
                 }
             }
             report.lost += group.map(\.lease).filter { !report.completed.contains($0.job) }
         }
         // After the commit: the advance decides under the build's lock, seeing every
-        // completion committed before it (see queue_advance_level).
+        // completion committed before it (see queue_advance_stage).
         let store = BuildStore(connection)
-        for level in drained.sorted(by: { ($0.build, $0.layer, $0.level) < ($1.build, $1.layer, $1.level) })
-        where try store.advance(level) {
-            report.advanced.append(level)
+        for stage in drained.sorted(by: { ($0.build, $0.layer, $0.stage) < ($1.build, $1.layer, $1.stage) })
+        where try store.advance(stage) {
+            report.advanced.append(stage)
         }
         QueueMetrics.completed.increment(by: report.completed.count)
         if !report.lost.isEmpty { QueueMetrics.leaseLost.increment(by: report.lost.count) }

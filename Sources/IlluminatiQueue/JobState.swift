@@ -1,7 +1,7 @@
 /// States of a live job (`jobs.state`). Succeeded and cancelled jobs are no longer live: they
 /// are rows of `job_history`.
 public enum JobState: String, Sendable, CaseIterable {
-    /// Its level has not been released yet.
+    /// Its stage has not been released yet.
     case waiting
     /// Claimable from its `run_at` on.
     case available
@@ -9,21 +9,21 @@ public enum JobState: String, Sendable, CaseIterable {
     case held
     /// Leased by a worker.
     case running
-    /// Dead letter: holds its level's barrier until retried or cancelled.
+    /// Dead letter: holds its stage's barrier until retried or cancelled.
     case failed
 }
 
-/// One level of one layer of a build: the unit of the barrier.
-public struct LevelKey: Hashable, Sendable, CustomStringConvertible {
+/// One stage of one layer of a build: the unit of the barrier.
+public struct StageKey: Hashable, Sendable, CustomStringConvertible {
     public var build: Int64
     public var layer: String
-    public var level: Int
+    public var stage: Int
 
-    public init(build: Int64, layer: String, level: Int) {
+    public init(build: Int64, layer: String, stage: Int) {
         self.build = build
         self.layer = layer
-        self.level = level
+        self.stage = stage
     }
 
-    public var description: String { "build \(build) layer \(layer) level \(level)" }
+    public var description: String { "build \(build) layer \(layer) stage \(stage)" }
 }

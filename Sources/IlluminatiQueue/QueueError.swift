@@ -2,9 +2,9 @@
 public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownExperiment(Int64)
     case unknownBuild(Int64)
-    case unknownLevel(build: Int64, layer: String, level: Int)
-    /// Jobs cannot be added to a level that has finished or a build that was cancelled.
-    case levelClosed(build: Int64, layer: String, level: Int, state: String)
+    case unknownStage(build: Int64, layer: String, stage: Int)
+    /// Jobs cannot be added to a stage that has finished or a build that was cancelled.
+    case stageClosed(build: Int64, layer: String, stage: Int, state: String)
     /// `cleanup` removed the build's outputs; it cannot run again.
     case buildCleanedUp(Int64)
     case invalidPlan(String)
@@ -14,9 +14,9 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unknownExperiment(let id): return "no experiment with id \(id)"
         case .unknownBuild(let id): return "no build with id \(id)"
-        case .unknownLevel(let build, let layer, let level): return "build \(build) has no level \(level) in layer \(layer)"
-        case .levelClosed(let build, let layer, let level, let state):
-            return "level \(level) of layer \(layer) in build \(build) is \(state); no jobs can be added to it"
+        case .unknownStage(let build, let layer, let stage): return "build \(build) has no stage \(stage) in layer \(layer)"
+        case .stageClosed(let build, let layer, let stage, let state):
+            return "stage \(stage) of layer \(layer) in build \(build) is \(state); no jobs can be added to it"
         case .buildCleanedUp(let id): return "build \(id) was cleaned up (its outputs were removed)"
         case .invalidPlan(let reason): return "invalid build plan: \(reason)"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"

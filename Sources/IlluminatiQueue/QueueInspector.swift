@@ -1,11 +1,11 @@
 import Foundation
 import IlluminatiPostgres
 
-public struct LevelProgress: Sendable, Equatable {
+public struct StageProgress: Sendable, Equatable {
     public enum State: String, Sendable { case waiting, running, succeeded, cancelled }
 
     public var layer: String
-    public var level: Int
+    public var stage: Int
     public var state: State
     public var total: Int
     public var succeeded: Int
@@ -14,7 +14,7 @@ public struct LevelProgress: Sendable, Equatable {
     public var available: Int
     public var held: Int
     public var running: Int
-    /// Dead letters: the level cannot finish until they are retried or cancelled.
+    /// Dead letters: the stage cannot finish until they are retried or cancelled.
     public var failed: Int
     /// Over the last 5 minutes.
     public var jobsPerSecond: Double
@@ -43,7 +43,7 @@ public struct AttemptError: Sendable, Equatable, Decodable {
 public struct FailedJob: Sendable, Equatable {
     public var id: Int64
     public var layer: String
-    public var level: Int
+    public var stage: Int
     public var kind: String
     public var payload: String
     public var attempt: Int
@@ -70,7 +70,7 @@ public struct WorkerStatus: Sendable, Equatable {
 
 public struct RunningJob: Sendable, Equatable {
     public var id: Int64
-    public var level: LevelKey
+    public var stage: StageKey
     public var kind: String
     public var attempt: Int
     public var workerID: String
@@ -94,14 +94,14 @@ public struct QueueInspector {
 
     public init(_ connection: any StatementRunner) { self.connection = connection }
 
-    /// Every level of the build, by layer then level.
-    public func levels(build: Int64) throws -> [LevelProgress] {
-        try connection.inspectLevels(build: build).map { row in
-            guard let state = LevelProgress.State(rawValue: row.state) else {
-                throw DatabaseError.unexpectedResult(statement: "InspectLevels", reason: "unknown level state \(row.state)")
+    /// Every stage of the build, by layer then stage.
+    public func stages(build: Int64) throws -> [StageProgress] {
+        try connection.inspectStages(build: build).map { row in
+            guard let state = StageProgress.State(rawValue: row.state) else {
+                throw DatabaseError.unexpectedResult(statement: "InspectStages", reason: "unknown stage state \(row.state)")
             }
-            return LevelProgress(
-                layer: row.layer, level: row.level, state: state, total: row.totalJobs, succeeded: row.succeeded,
+            return StageProgress(
+                layer: row.layer, stage: row.stage, state: state, total: row.totalJobs, succeeded: row.succeeded,
                 cancelled: row.cancelled, waiting: row.waiting, available: row.available, held: row.held, running: row.running,
                 failed: row.failed, jobsPerSecond: row.jobsPerS ?? 0, eta: row.eta.map { .seconds($0) },
                 duration: row.duration.map { .seconds($0) })
@@ -112,7 +112,7 @@ public struct QueueInspector {
     public func failures(build: Int64, limit: Int = 100) throws -> [FailedJob] {
         try connection.inspectFailed(build: build, limit: limit).map { row in
             let errors = try JSONDecoder().decode([AttemptError].self, from: Data(row.errors.utf8))
-            return FailedJob(id: row.jobID, layer: row.layer, level: row.level, kind: row.kind, payload: row.payload,
+            return FailedJob(id: row.jobID, layer: row.layer, stage: row.stage, kind: row.kind, payload: row.payload,
                              attempt: row.attempt, maxAttempts: row.maxAttempts, rescues: row.rescueCount,
                              lastError: row.lastError ?? "", errors: errors)
         }
@@ -135,7 +135,7 @@ public struct QueueInspector {
 
     public func running(build: Int64) throws -> [RunningJob] {
         try connection.inspectRunning(build: build).map { row in
-            RunningJob(id: row.jobID, level: LevelKey(build: row.buildID, layer: row.layer, level: row.level),
+            RunningJob(id: row.jobID, stage: StageKey(build: row.buildID, layer: row.layer, stage: row.stage),
                        kind: row.kind, attempt: row.attempt, workerID: row.workerID, hostname: row.hostname, pid: row.pid,
                        runtime: .seconds(row.runtime ?? 0), timeLeft: .seconds(row.timeLeft ?? 0))
         }

@@ -14,12 +14,12 @@ public struct ReapedJob: Sendable, Equatable {
 
 public struct ReapReport: Sendable {
     public var reaped: [ReapedJob]
-    /// Levels found empty and advanced (a completion's own advance was lost to a crash).
-    public var advancedLevels: Int
+    /// Stages found empty and advanced (a completion's own advance was lost to a crash).
+    public var advancedStages: Int
 }
 
 /// Takes back the jobs of workers silent past their lease and of jobs past their deadline,
-/// purges cancelled builds, forgets long-dead workers, and advances drained levels. Safe to
+/// purges cancelled builds, forgets long-dead workers, and advances drained stages. Safe to
 /// call from the coordinator and from every worker: concurrent sweeps skip each other.
 public struct Reaper {
     let connection: any StatementRunner
@@ -35,7 +35,7 @@ public struct Reaper {
                              reason: reason, state: state)
         }
         if !reaped.isEmpty { QueueMetrics.reaped.increment(by: reaped.count) }
-        let advanced = try BuildStore(connection).advanceReadyLevels()
-        return ReapReport(reaped: reaped, advancedLevels: advanced)
+        let advanced = try BuildStore(connection).advanceReadyStages()
+        return ReapReport(reaped: reaped, advancedStages: advanced)
     }
 }

@@ -242,9 +242,9 @@ struct BuildRun {
         #expect(builds.count == 1)
         let history = try QueueInspector(connection).history(build: builds[0].id)
         #expect(history.total == history.distinctJobs)
-        let levels = try QueueInspector(connection).levels(build: builds[0].id)
-        #expect(levels.allSatisfy { $0.state == .succeeded })
-        #expect(Set(levels.map { "\($0.layer)/\($0.level)" }).count == levels.count)
+        let stages = try QueueInspector(connection).stages(build: builds[0].id)
+        #expect(stages.allSatisfy { $0.state == .succeeded })
+        #expect(Set(stages.map { "\($0.layer)/\($0.stage)" }).count == stages.count)
     }
 
     @Test func initReplacesAPlannedBuildAndRefusesAStartedOne() throws {
@@ -353,8 +353,8 @@ struct BuildRun {
         #expect(!counts.isEmpty && counts.allSatisfy { $0.done == $0.total }, "\(finished.stdout)")
         let experiment = try ExperimentStore(connection).load("again")
         let build = try #require(try BuildStore(connection).latestBuild(experiment: experiment.id))
-        let levels = try QueueInspector(connection).levels(build: build.id)
-        #expect(levels.allSatisfy { $0.state == .succeeded && $0.succeeded == $0.total })
+        let stages = try QueueInspector(connection).stages(build: build.id)
+        #expect(stages.allSatisfy { $0.state == .succeeded && $0.succeeded == $0.total })
         let second = try buildOutput(storage: run.storage.path, experiment: "again")
         #expect(differences(first, second).isEmpty, "\(differences(first, second).prefix(5))")
     }

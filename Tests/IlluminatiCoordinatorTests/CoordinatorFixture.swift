@@ -37,8 +37,8 @@ struct CoordinatorFixture {
     var outputs: ExperimentStorage { ExperimentStorage(root: root.file("storage"), experiment: stored.experiment.name) }
 
     /// A planned build of trivial jobs (nobody runs them; a test completes or fails them).
-    func plannedBuild(levels: [Int]) throws -> Int64 {
-        let layer = LayerPlan(name: "layer", levels: levels.map { count in
+    func plannedBuild(stages: [Int]) throws -> Int64 {
+        let layer = LayerPlan(name: "layer", stages: stages.map { count in
             (0..<count).map { JobSpec(kind: "noop", payload: "{\"i\":\($0)}", locality: Int64($0)) }
         })
         let plan = BuildPlan(experimentID: stored.id, retry: RetryPolicy(maxAttempts: 1), layers: [layer])

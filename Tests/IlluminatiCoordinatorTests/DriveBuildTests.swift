@@ -10,7 +10,7 @@ import Testing
 struct DriveBuildTests {
     @Test func startsAPlannedBuildAndReturnsWhenItsLastJobSucceeds() throws {
         let fixture = try CoordinatorFixture.make()
-        let build = try fixture.plannedBuild(levels: [3, 2, 1])
+        let build = try fixture.plannedBuild(stages: [3, 2, 1])
         JobCompleter.start(conninfo: fixture.conninfo, build: build)
 
         let display = RecordingDisplay()
@@ -31,7 +31,7 @@ struct DriveBuildTests {
         let stale = fixture.outputs.path(LayerLayout("stale").deepZoom)
         try fixture.outputs.create()
         try Data("old".utf8).write(to: URL(fileURLWithPath: stale))
-        let build = try fixture.plannedBuild(levels: [1])
+        let build = try fixture.plannedBuild(stages: [1])
         JobCompleter.start(conninfo: fixture.conninfo, build: build)
 
         _ = try fixture.drive(display: RecordingDisplay()).run(fixture.stored, workers: nil)
@@ -41,7 +41,7 @@ struct DriveBuildTests {
 
     @Test func reportsDeadLetteredJobsThatHoldTheBuild() throws {
         let fixture = try CoordinatorFixture.make()
-        let build = try fixture.plannedBuild(levels: [2, 1])
+        let build = try fixture.plannedBuild(stages: [2, 1])
         #expect(try BuildStore(fixture.connection).start(build))
         let worker = try WorkerRegistry(fixture.connection).register(
             WorkerInfo(hostname: "test", kinds: ["noop"], concurrency: 1, lease: .seconds(30)))

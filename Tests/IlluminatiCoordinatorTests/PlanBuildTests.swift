@@ -26,7 +26,7 @@ struct PlanBuildTests {
         #expect(info.experimentID == fixture.stored.id)
         let progress = windows.withLock { $0 }
         #expect(progress.total > 0 && progress.done == progress.total, "\(progress)")
-        let queued = try QueueInspector(fixture.connection).levels(build: outcome.build).reduce(0) { $0 + $1.total }
+        let queued = try QueueInspector(fixture.connection).stages(build: outcome.build).reduce(0) { $0 + $1.total }
         #expect(queued == outcome.plan.jobCount)
     }
 

@@ -17,9 +17,14 @@ import Testing
     }
 
     @Test func migrationsAreIdempotentScripts() throws {
-        // Running every script a second time, outside the runner, must not fail.
-        let (_, db) = try TestDatabase.create()
-        for migration in Migration.embedded { try db.executeScript(migration.sql, name: migration.name) }
+        // Running a script a second time, outside the runner, on the schema it made must not
+        // fail. (Not on the newest schema: 008 renamed what 002 creates, so 002 cannot run there.)
+        let (_, db) = try TestDatabase.create(migrated: false)
+        for migration in Migration.embedded {
+            try Migrator.through(migration.version).migrate(db)
+            try db.executeScript(migration.sql, name: migration.name)
+        }
+        #expect(try Migrator().migrate(db).applied.isEmpty)
     }
 
     @Test func concurrentRunnersApplyEachMigrationExactlyOnce() throws {

@@ -5,30 +5,30 @@ import IlluminatiTestSupport
 import Testing
 
 @Suite(.tags(.database)) struct BarrierTests {
-    /// Claims and completes everything claimable, level by level; returns the claim rounds'
-    /// (layer, level) pairs in order.
+    /// Claims and completes everything claimable, stage by stage; returns the claim rounds'
+    /// (layer, stage) pairs in order.
     func drain(_ fixture: QueueFixture, worker: WorkerID) throws -> [String] {
         var seen: [String] = []
         let queue = JobQueue(fixture.db)
         while true {
             let claimed = try queue.claim(worker: worker, limit: 1000)
             if claimed.isEmpty { return seen }
-            for key in Set(claimed.map { "\($0.level.layer)\($0.level.level)" }).sorted() { seen.append(key) }
+            for key in Set(claimed.map { "\($0.stage.layer)\($0.stage.stage)" }).sorted() { seen.append(key) }
             _ = try queue.complete(claimed.map { Completion(lease: $0.lease) })
         }
     }
 
-    @Test func levelsRunInOrderAndLayersWaitForTheLayersTheyNeed() throws {
+    @Test func stagesRunInOrderAndLayersWaitForTheLayersTheyNeed() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
         let build = try store.create(fixture.plan([
-            LayerPlan(name: "stats", levels: [jobs(3)]),
-            LayerPlan(name: "dapi", after: ["stats"], levels: [jobs(4), jobs(2), jobs(1)]),
-            LayerPlan(name: "gfp", after: ["stats"], levels: [jobs(2), [], jobs(1)]),
+            LayerPlan(name: "stats", stages: [jobs(3)]),
+            LayerPlan(name: "dapi", after: ["stats"], stages: [jobs(4), jobs(2), jobs(1)]),
+            LayerPlan(name: "gfp", after: ["stats"], stages: [jobs(2), [], jobs(1)]),
         ]))
         let worker = try fixture.registerWorker()
         let rounds = try drain(fixture, worker: worker)
-        // stats first; then both pyramids, each level after the previous (gfp's empty level 1
+        // stats first; then both pyramids, each stage after the previous (gfp's empty stage 1
         // finishes as soon as it is released).
         #expect(rounds.first == "stats0")
         #expect(rounds.firstIndex(of: "dapi0")! < rounds.firstIndex(of: "dapi1")!)
@@ -44,18 +44,18 @@ import Testing
     @Test func aDeadLetterHoldsTheBarrierUntilRetriedOrCancelled() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(3), jobs(1)])]))
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(3), jobs(1)])]))
         let queue = JobQueue(fixture.db)
         let worker = try fixture.registerWorker()
         var claimed = try queue.claim(worker: worker, limit: 10)
         let poisoned = claimed.removeFirst()
         _ = try queue.fail(poisoned.lease, message: "bad tile", retryable: false)
         _ = try queue.complete(claimed.map { Completion(lease: $0.lease) })
-        #expect(try store.advanceReadyLevels() == 0)
+        #expect(try store.advanceReadyStages() == 0)
         #expect(try queue.claim(worker: worker, limit: 10).isEmpty)
-        let levels = try QueueInspector(fixture.db).levels(build: build)
-        #expect(levels.map(\.failed) == [1, 0])
-        #expect(levels.map(\.state) == [.running, .waiting])
+        let stages = try QueueInspector(fixture.db).stages(build: build)
+        #expect(stages.map(\.failed) == [1, 0])
+        #expect(stages.map(\.state) == [.running, .waiting])
 
         // Resubmitted, it runs again (a fresh set of attempts) and the barrier opens.
         #expect(try store.retryFailed(build) == 1)
@@ -65,22 +65,22 @@ import Testing
         // Cancelled instead, it no longer holds the barrier either.
         #expect(try store.cancelJob(again.id))
         let next = try queue.claim(worker: worker, limit: 10)
-        #expect(next.map(\.level.level) == [1])
+        #expect(next.map(\.stage.stage) == [1])
         #expect(try fixture.string("SELECT outcome AS v FROM job_history WHERE job_id = $1", [poisoned.id]) == "cancelled")
     }
 
-    @Test func racingAdvancersAdvanceEachLevelExactlyOnce() throws {
+    @Test func racingAdvancersAdvanceEachStageExactlyOnce() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let levels = 40
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: Array(repeating: jobs(2), count: levels))]))
+        let stages = 40
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: Array(repeating: jobs(2), count: stages))]))
         let worker = try fixture.registerWorker()
         let racers = try (0..<3).map { _ in try fixture.connect() }
         let advanced = Counter()
-        for level in 0..<levels {
+        for stage in 0..<stages {
             let claimed = try JobQueue(fixture.db).claim(worker: worker, limit: 10)
-            #expect(claimed.count == 2 && claimed.allSatisfy { $0.level.level == level })
-            // Two workers finish the level's last two jobs at the same moment while a third
+            #expect(claimed.count == 2 && claimed.allSatisfy { $0.stage.stage == stage })
+            // Two workers finish the stage's last two jobs at the same moment while a third
             // process (a second coordinator) runs the sweep; each also calls advance itself.
             let start = DispatchSemaphore(value: 0)
             let group = DispatchGroup()
@@ -93,9 +93,9 @@ import Testing
                         if index < 2 {
                             let report = try JobQueue(connection).complete([Completion(lease: claimed[index].lease)])
                             advanced.add(report.advanced.count)
-                            if try BuildStore(connection).advance(LevelKey(build: build, layer: "a", level: level)) { advanced.add(1) }
+                            if try BuildStore(connection).advance(StageKey(build: build, layer: "a", stage: stage)) { advanced.add(1) }
                         } else {
-                            advanced.add(try BuildStore(connection).advanceReadyLevels())
+                            advanced.add(try BuildStore(connection).advanceReadyStages())
                         }
                     } catch {
                         advanced.add(1000)
@@ -104,18 +104,18 @@ import Testing
             }
             for _ in racers { start.signal() }
             group.wait()
-            #expect(advanced.value == level + 1, "level \(level)")
+            #expect(advanced.value == stage + 1, "stage \(stage)")
         }
         #expect(try store.info(build).state == .succeeded)
-        #expect(try fixture.int("SELECT count(*) AS n FROM build_levels WHERE state = 'succeeded'", []) == levels)
+        #expect(try fixture.int("SELECT count(*) AS n FROM build_stages WHERE state = 'succeeded'", []) == stages)
     }
 
     @Test func aLayerWaitingForTwoLayersStartsOnceBothAreDoneWhicheverFinishesLast() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
         let build = try store.create(fixture.plan([
-            LayerPlan(name: "x", levels: [jobs(1)]), LayerPlan(name: "y", levels: [jobs(1)]),
-            LayerPlan(name: "z", after: ["x", "y"], levels: [jobs(1)]),
+            LayerPlan(name: "x", stages: [jobs(1)]), LayerPlan(name: "y", stages: [jobs(1)]),
+            LayerPlan(name: "z", after: ["x", "y"], stages: [jobs(1)]),
         ]))
         let worker = try fixture.registerWorker()
         let claimed = try JobQueue(fixture.db).claim(worker: worker, limit: 10)
@@ -131,7 +131,7 @@ import Testing
         }
         group.wait()
         let last = try JobQueue(fixture.db).claim(worker: worker, limit: 10)
-        #expect(last.map(\.level.layer) == ["z"])
+        #expect(last.map(\.stage.layer) == ["z"])
         _ = try JobQueue(fixture.db).complete(last.map { Completion(lease: $0.lease) })
         #expect(try store.info(build).state == .succeeded)
     }

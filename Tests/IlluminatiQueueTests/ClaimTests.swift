@@ -5,20 +5,20 @@ import IlluminatiTestSupport
 import Testing
 
 @Suite(.tags(.database)) struct ClaimTests {
-    @Test func claimsInPriorityThenLevelThenLocalityOrderAndRespectsTheLimit() throws {
+    @Test func claimsInPriorityThenStageThenLocalityOrderAndRespectsTheLimit() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        // Layer "b" has two levels; its level 1 waits, so only level-0 jobs are claimable.
+        // Layer "b" has two stages; its stage 1 waits, so only stage-0 jobs are claimable.
         let build = try store.create(fixture.plan([
-            LayerPlan(name: "a", levels: [[JobSpec(kind: "noop", locality: 9), JobSpec(kind: "noop", locality: 3),
+            LayerPlan(name: "a", stages: [[JobSpec(kind: "noop", locality: 9), JobSpec(kind: "noop", locality: 3),
                                            JobSpec(kind: "noop", locality: 5, priority: 50)]]),
-            LayerPlan(name: "b", levels: [[JobSpec(kind: "noop", locality: 1)], [JobSpec(kind: "noop")]]),
+            LayerPlan(name: "b", stages: [[JobSpec(kind: "noop", locality: 1)], [JobSpec(kind: "noop")]]),
         ]))
         let worker = try fixture.registerWorker()
         let queue = JobQueue(fixture.db)
         let first = try queue.claim(worker: worker, limit: 2)
         #expect(first.count == 2)
-        // Priority 50 first, then (same priority and level) locality 1 (layer b) before 3 and 9.
+        // Priority 50 first, then (same priority and stage) locality 1 (layer b) before 3 and 9.
         // Within one claim the rows come back in no particular order.
         let claimed = first + (try queue.claim(worker: worker, limit: 10))
         let order = try claimed.map { job in
@@ -27,13 +27,13 @@ import Testing
         #expect(claimed.count == 4)
         #expect(Set(order.prefix(2)) == [5, 1])
         #expect(Set(order.suffix(2)) == [3, 9])
-        #expect(claimed.allSatisfy { $0.level.build == build && $0.level.level == 0 && $0.attempt == 1 })
+        #expect(claimed.allSatisfy { $0.stage.build == build && $0.stage.stage == 0 && $0.attempt == 1 })
         #expect(try queue.claim(worker: worker, limit: 10).isEmpty)
     }
 
     @Test func concurrentClaimersSkipEachOthersLockedRows() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(10)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(10)])]))
         let worker = try fixture.registerWorker()
         let other = try fixture.connect()
         // A claim left uncommitted in a transaction holds its rows; a second claimer gets others.
@@ -48,17 +48,17 @@ import Testing
 
     @Test func unregisteredOrDrainingWorkersClaimNothing() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(3)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(3)])]))
         #expect(try JobQueue(fixture.db).claim(worker: .random(), limit: 3).isEmpty)
         let worker = try fixture.registerWorker()
         try WorkerRegistry(fixture.db).drain(worker)
         #expect(try JobQueue(fixture.db).claim(worker: worker, limit: 3).isEmpty)
     }
 
-    @Test func plannedBuildsAndWaitingLevelsAreNotClaimable() throws {
+    @Test func plannedBuildsAndWaitingStagesAreNotClaimable() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(2)])]), start: false)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(2)])]), start: false)
         let worker = try fixture.registerWorker()
         #expect(try JobQueue(fixture.db).claim(worker: worker, limit: 5).isEmpty)
         #expect(try store.info(build).state == .planned)
@@ -70,7 +70,7 @@ import Testing
     @Test func payloadsArriveVerbatimAsParametersNeverAsSQL() throws {
         let fixture = try QueueFixture.make()
         let nasty = #"{"path": "/x'); DROP TABLE jobs; --", "quote": "\"", "unicode": "ünï"}"#
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "l'; --", levels: [[JobSpec(kind: "k\"ind", payload: nasty)]])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "l'; --", stages: [[JobSpec(kind: "k\"ind", payload: nasty)]])]))
         let worker = try fixture.registerWorker()
         let job = try #require(try JobQueue(fixture.db).claim(worker: worker, limit: 1).first)
         let decoded = try JSONSerialization.jsonObject(with: Data(job.payload.utf8)) as? [String: String]
@@ -78,34 +78,34 @@ import Testing
         #expect(decoded?["quote"] == "\"")
         #expect(decoded?["unicode"] == "ünï")
         #expect(job.kind == "k\"ind")
-        #expect(job.level.layer == "l'; --")
+        #expect(job.stage.layer == "l'; --")
     }
 
-    @Test func enqueueAddsToReleasedLevelsAndRefusesFinishedOnes() throws {
+    @Test func enqueueAddsToReleasedStagesAndRefusesFinishedOnes() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1), jobs(1)])]))
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1), jobs(1)])]))
         let queue = JobQueue(fixture.db)
         let worker = try fixture.registerWorker()
-        let added = try queue.enqueue(jobs(2), into: LevelKey(build: build, layer: "a", level: 0))
+        let added = try queue.enqueue(jobs(2), into: StageKey(build: build, layer: "a", stage: 0))
         #expect(added.count == 2)
-        let waiting = try queue.enqueue(jobs(1), into: LevelKey(build: build, layer: "a", level: 1))
+        let waiting = try queue.enqueue(jobs(1), into: StageKey(build: build, layer: "a", stage: 1))
         #expect(try fixture.string("SELECT state AS v FROM jobs WHERE id = $1", [waiting[0]]) == "waiting")
         let claimed = try queue.claim(worker: worker, limit: 10)
         #expect(claimed.count == 3)
         _ = try queue.complete(claimed.map { Completion(lease: $0.lease) })
-        #expect(try fixture.int("SELECT total_jobs AS n FROM build_levels WHERE build_id = $1 AND level = 1", [build]) == 2)
-        #expect(throws: QueueError.levelClosed(build: build, layer: "a", level: 0, state: "succeeded")) {
-            try queue.enqueue(jobs(1), into: LevelKey(build: build, layer: "a", level: 0))
+        #expect(try fixture.int("SELECT total_jobs AS n FROM build_stages WHERE build_id = $1 AND stage = 1", [build]) == 2)
+        #expect(throws: QueueError.stageClosed(build: build, layer: "a", stage: 0, state: "succeeded")) {
+            try queue.enqueue(jobs(1), into: StageKey(build: build, layer: "a", stage: 0))
         }
         #expect(throws: QueueError.unknownBuild(999_999)) {
-            try queue.enqueue(jobs(1), into: LevelKey(build: 999_999, layer: "a", level: 0))
+            try queue.enqueue(jobs(1), into: StageKey(build: 999_999, layer: "a", stage: 0))
         }
-        #expect(throws: QueueError.unknownLevel(build: build, layer: "z", level: 0)) {
-            try queue.enqueue(jobs(1), into: LevelKey(build: build, layer: "z", level: 0))
+        #expect(throws: QueueError.unknownStage(build: build, layer: "z", stage: 0)) {
+            try queue.enqueue(jobs(1), into: StageKey(build: build, layer: "z", stage: 0))
         }
         #expect(throws: QueueError.self) {
-            try queue.enqueue(jobs(1), into: LevelKey(build: build, layer: "a", level: -1))
+            try queue.enqueue(jobs(1), into: StageKey(build: build, layer: "a", stage: -1))
         }
     }
 }

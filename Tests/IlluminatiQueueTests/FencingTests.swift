@@ -7,7 +7,7 @@ import Testing
 @Suite(.tags(.database)) struct FencingTests {
     @Test func aWorkerThatLostItsLeaseCanNeitherCompleteNorFailNorRelease() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]))
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]))
         let queue = JobQueue(fixture.db)
         let stale = try fixture.registerWorker(lease: .seconds(1))
         let job = try #require(try queue.claim(worker: stale, limit: 1).first)
@@ -43,7 +43,7 @@ import Testing
 
     @Test func anotherWorkerCannotWriteAJobItDoesNotHold() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]))
         let owner = try fixture.registerWorker(), intruder = try fixture.registerWorker()
         let job = try #require(try JobQueue(fixture.db).claim(worker: owner, limit: 1).first)
         let forged = JobLease(job: job.id, attempt: job.attempt, worker: intruder)

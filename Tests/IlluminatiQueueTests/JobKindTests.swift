@@ -18,7 +18,7 @@ import Testing
 
     func claimed(_ spec: JobSpec) -> ClaimedJob {
         ClaimedJob(lease: JobLease(job: 1, attempt: 1, worker: .random()), kind: spec.kind, payload: spec.payload,
-                   level: LevelKey(build: 1, layer: "a", level: 0), maxAttempts: 3, runtimeLimit: .seconds(10),
+                   stage: StageKey(build: 1, layer: "a", stage: 0), maxAttempts: 3, runtimeLimit: .seconds(10),
                    deadline: .now + .seconds(10))
     }
 

@@ -9,8 +9,9 @@ struct QueueFixture {
     let db: DatabaseConnection
     let experimentID: Int64
 
-    static func make() throws -> QueueFixture {
-        let (conninfo, db) = try TestDatabase.create()
+    /// `migratedThrough`: a database an older release made, up to that migration only.
+    static func make(migratedThrough version: Int? = nil) throws -> QueueFixture {
+        let (conninfo, db) = try version.map { try TestDatabase.create(migratedThrough: $0) } ?? TestDatabase.create()
         let experiment = try db.execute("""
             INSERT INTO experiments (name, plate_format, site_height, site_width, bit_depth,
                                      pyramid_height, pyramid_width, pyramid_depth, manifest_path)

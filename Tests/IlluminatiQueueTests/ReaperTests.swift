@@ -7,7 +7,7 @@ import Testing
 @Suite(.tags(.database)) struct ReaperTests {
     @Test func silentWorkersLoseTheirJobsWithTheAttemptCountedAndLiveOnesKeepThem() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(4)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(4)])]))
         let silent = try fixture.registerWorker(lease: .seconds(5)), live = try fixture.registerWorker(lease: .seconds(5))
         let lost = try JobQueue(fixture.db).claim(worker: silent, limit: 2)
         let kept = try JobQueue(fixture.db).claim(worker: live, limit: 2)
@@ -26,7 +26,7 @@ import Testing
 
     @Test func jobsPastTheirDeadlineAreReapedAndExhaustedOnesDeadLettered() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])],
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])],
                                                                    retry: RetryPolicy(maxAttempts: 1)))
         let worker = try fixture.registerWorker(lease: .seconds(1))
         let job = try #require(try JobQueue(fixture.db).claim(worker: worker, limit: 1).first)
@@ -41,7 +41,7 @@ import Testing
 
     @Test func jobsOfWorkersWhoseRowIsGoneAreReapedAndLongSilentWorkersForgotten() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]))
         let worker = try fixture.registerWorker()
         _ = try JobQueue(fixture.db).claim(worker: worker, limit: 1)
         try fixture.db.execute("UPDATE workers SET last_seen = now() - interval '1 hour'", name: "long silent")
@@ -57,7 +57,7 @@ import Testing
 
     @Test func aJobWhoseWorkersKeepDyingIsDeadLetteredAfterThreeLostLeases() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])],
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])],
                                                                    retry: RetryPolicy(maxAttempts: 10)))
         /// A worker claims the job and dies: its heartbeats stop and the reaper takes the job back.
         func dieHoldingTheJob() throws -> ReapedJob? {
@@ -91,7 +91,7 @@ import Testing
 
     @Test func anOperatorReleasingADeadWorkerCountsItsJobsLostLeases() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])],
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])],
                                                                    retry: RetryPolicy(maxAttempts: 10)))
         for _ in 0..<3 {
             let worker = try fixture.registerWorker()
@@ -104,7 +104,7 @@ import Testing
 
     @Test func concurrentSweepsNeverReapTheSameJobTwice() throws {
         let fixture = try QueueFixture.make()
-        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(50)])]))
+        try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(50)])]))
         let worker = try fixture.registerWorker(lease: .seconds(1))
         _ = try JobQueue(fixture.db).claim(worker: worker, limit: 50)
         try fixture.db.execute("UPDATE workers SET last_seen = now() - interval '5 seconds'", name: "silence")

@@ -9,7 +9,7 @@ import Testing
         let fixture = try QueueFixture.make()
         // Base 2 s, cap 3 s: delays in [1, 2] s, then [1.5, 3] s (capped); max 3 attempts.
         let retry = RetryPolicy(maxAttempts: 3, backoff: Backoff(base: .seconds(2), cap: .seconds(3)))
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])], retry: retry))
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])], retry: retry))
         let queue = JobQueue(fixture.db)
         let worker = try fixture.registerWorker()
         var expectedBounds: [(Double, Double)] = [(1, 2), (1.5, 3)]
@@ -55,7 +55,7 @@ import Testing
 
     @Test func permanentFailuresAreDeadLetteredAtOnce() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]))
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]))
         let worker = try fixture.registerWorker()
         let job = try #require(try JobQueue(fixture.db).claim(worker: worker, limit: 1).first)
         let outcome = try JobQueue(fixture.db).fail(job.lease, message: "undecodable input", retryable: false)

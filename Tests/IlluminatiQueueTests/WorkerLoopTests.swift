@@ -56,7 +56,7 @@ import Testing
 
     @Test func aJobOfAnUnknownKindIsDeadLetteredAtOnceWithAClearError() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [
             [JobSpec(kind: "render-tile"), JobSpec(kind: "noop")]])]))
         let running = Running(QueueWorker(configuration: configuration(fixture), kinds: Self.noop))
         defer { running.stop() }
@@ -70,7 +70,7 @@ import Testing
 
     @Test func aPayloadThatDoesNotDecodeIsDeadLetteredAtOnceAndTheWorkerRunsOn() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [
             [JobSpec(kind: "echo", payload: #"{"text": 7}"#), JobSpec(kind: "echo", payload: "{}"),
              try JobSpec(args: Echo(text: "hello"))]])]))
         var kinds = JobKinds()
@@ -92,7 +92,7 @@ import Testing
 
     @Test func aGracefulStopReleasesUnfinishedJobsGivingTheAttemptBack() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [jobs(4, kind: "slow")])]))
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [jobs(4, kind: "slow")])]))
         let started = Counter()
         let worker = QueueWorker(configuration: configuration(fixture), kinds: slow { _, _ in
             started.add(1)
@@ -110,7 +110,7 @@ import Testing
     @Test func cancellingABuildStopsItsRunningJobs() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(2, kind: "slow")])]))
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(2, kind: "slow")])]))
         let started = Counter(), stopped = Counter()
         let running = Running(QueueWorker(configuration: configuration(fixture), kinds: slow { _, context in
             started.add(1)
@@ -130,7 +130,7 @@ import Testing
     @Test func aJobPastItsRuntimeLimitIsStoppedAndRetried() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan(
-            [LayerPlan(name: "a", levels: [[JobSpec(kind: "slow", maxRuntime: .milliseconds(300))]])],
+            [LayerPlan(name: "a", stages: [[JobSpec(kind: "slow", maxRuntime: .milliseconds(300))]])],
             retry: RetryPolicy(maxAttempts: 2, backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(10)))))
         let running = Running(QueueWorker(configuration: configuration(fixture), kinds: slow { _, _ in
             try await Task.sleep(for: .seconds(60))
@@ -144,7 +144,7 @@ import Testing
 
     @Test func aLostLeaseStopsTheJobAndDropsItsResult() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [
             [try JobSpec(args: Echo(text: "late"))]])]))
         let started = Counter(), lost = Counter()
         var kinds = JobKinds()
@@ -176,7 +176,7 @@ import Testing
     @Test func aNotificationWakesAnIdleWorkerLongBeforeItsNextPoll() throws {
         let fixture = try QueueFixture.make()
         let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", levels: [jobs(1)])]), start: false)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
         let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)), kinds: Self.noop))
         defer { running.stop() }
         // Wait until both claim loops have made their first (empty) claim and gone to sleep (the

@@ -26,7 +26,7 @@ import Testing
     @Test func fourProcessesWithEightClaimersEachRunTwentyThousandJobsExactlyOnce() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([
-            LayerPlan(name: "tiles", levels: [jobs(15_000), jobs(4_000), jobs(1_000)]),
+            LayerPlan(name: "tiles", stages: [jobs(15_000), jobs(4_000), jobs(1_000)]),
         ]))
         let workers = try (0..<4).map { _ in
             try startWorker(fixture.conninfo, ["--concurrency", "8", "--batch", "20", "--lease", "20", "--heartbeat", "1",
@@ -47,7 +47,7 @@ import Testing
     @Test func jobsOfAKilledWorkerComeBackAndFinishExactlyOnce() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan([
-            LayerPlan(name: "a", levels: [jobs(12, kind: "sleep") { _ in #"{"ms": 60000}"# }, jobs(3)]),
+            LayerPlan(name: "a", stages: [jobs(12, kind: "sleep") { _ in #"{"ms": 60000}"# }, jobs(3)]),
         ]))
         // The first worker takes 4 jobs that hang, and is killed with SIGKILL.
         let doomed = try startWorker(fixture.conninfo, ["--concurrency", "2", "--batch", "2", "--lease", "2", "--reap", "0"])
@@ -73,7 +73,7 @@ import Testing
     @Test func aJobThatKillsItsWorkersIsDeadLetteredAfterThreeDeathsAndTheRestRuns() throws {
         let fixture = try QueueFixture.make()
         let build = try BuildStore(fixture.db).create(fixture.plan(
-            [LayerPlan(name: "a", levels: [[JobSpec(kind: "abort", locality: -1)] + jobs(5)])],
+            [LayerPlan(name: "a", stages: [[JobSpec(kind: "abort", locality: -1)] + jobs(5)])],
             retry: RetryPolicy(maxAttempts: 10, backoff: Backoff(base: .milliseconds(2), cap: .milliseconds(20)))))
         func killerState() throws -> String? {
             try fixture.string("SELECT state AS v FROM jobs WHERE kind = 'abort'", [])
@@ -125,7 +125,7 @@ import Testing
         let sleepy = jobs(200, kind: "sleep") { _ in #"{"ms": 10}"# }
         let build = try BuildStore(db).create(BuildPlan(
             experimentID: experiment, retry: RetryPolicy(maxAttempts: 5, backoff: Backoff(base: .milliseconds(50), cap: .seconds(1))),
-            layers: [LayerPlan(name: "a", levels: [sleepy, sleepy, sleepy])]))
+            layers: [LayerPlan(name: "a", stages: [sleepy, sleepy, sleepy])]))
         let workers = try (0..<2).map { _ in
             try startWorker(cluster.conninfo, ["--concurrency", "2", "--batch", "5", "--lease", "15", "--heartbeat", "0.5",
                                                "--stop-when-build-finished", "\(build)"])
@@ -164,7 +164,7 @@ import Testing
 
     @Test func sigtermReleasesRunningJobsAndMetricsAreExportedForPrometheus() throws {
         let fixture = try QueueFixture.make()
-        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", levels: [
+        let build = try BuildStore(fixture.db).create(fixture.plan([LayerPlan(name: "a", stages: [
             jobs(30) + jobs(2, kind: "sleep") { _ in #"{"ms": 60000}"# } + [JobSpec(kind: "fail-permanent")],
         ])]))
         let metricsFile = TemporaryDirectory.make().file("metrics.txt")

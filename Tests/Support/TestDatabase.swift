@@ -48,6 +48,13 @@ public enum TestDatabase {
         return (conninfo, try DatabaseConnection(conninfo: conninfo))
     }
 
+    /// A new database with the migrations up to `version` only, as an older release left it.
+    public static func create(migratedThrough version: Int) throws -> (conninfo: String, connection: DatabaseConnection) {
+        let database = try create(migrated: false)
+        try Migrator.through(version).migrate(database.connection)
+        return database
+    }
+
     /// Migrating once and copying the result keeps a fresh schema per test cheap: the
     /// migrations create extensions (PostGIS) that take far longer than a database copy.
     private static func migratedTemplate() throws -> String {
@@ -66,4 +73,11 @@ public enum TestDatabase {
         return name
     }
     nonisolated(unsafe) private static var templateName: String?
+}
+
+extension Migrator {
+    /// The migrator of a release whose newest migration was `version`.
+    public static func through(_ version: Int) -> Migrator {
+        Migrator(migrations: Migration.embedded.filter { $0.version <= version })
+    }
 }

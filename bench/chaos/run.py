@@ -198,7 +198,7 @@ class Suite:
                 if submit.poll() is not None:
                     break
                 if not holds:
-                    # Nothing claimable right now (e.g. the level waits for a retried job): no kill.
+                    # Nothing claimable right now (e.g. the stage waits for a retried job): no kill.
                     continue
                 time.sleep(self.rng.uniform(0.0, 0.05))
                 workers[i].signal(signal.SIGKILL)
@@ -380,7 +380,7 @@ class Suite:
         run = self.il.submit(name, workers=2, worker_extra=WORKER_ARGS, timeout=self.args.timeout)
         out = run.output
         build = self.build_id(name)
-        dead = self.sql(f"SELECT id, layer, level, left(last_error, 300) FROM jobs "
+        dead = self.sql(f"SELECT id, layer, stage, left(last_error, 300) FROM jobs "
                         f"WHERE build_id = {build} AND state = 'failed' ORDER BY id")
         # submit's summary lists the first 10 dead letters; `status` and the jobs' errors hold the rest.
         named = {k: Path(v).name in out or Path(v).name in dead for k, v in damage.items()}
@@ -507,7 +507,7 @@ def main() -> int:
         print("[reference] clean build", flush=True)
         ref_name, reference = suite.reference(manifest, options)
         first_stage = int(suite.sql(
-            f"SELECT sum(total_jobs) FROM build_levels WHERE build_id = {suite.build_id(ref_name)} AND level = 0"))
+            f"SELECT sum(total_jobs) FROM build_stages WHERE build_id = {suite.build_id(ref_name)} AND stage = 0"))
         if "kills" in args.scenarios:
             # Jobs of 8 tiles or images: long enough that a kill usually lands inside one.
             kill_options = ["--illumcorr", "--clip", "--batch-size", "8"]

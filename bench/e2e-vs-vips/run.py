@@ -276,28 +276,28 @@ def compare(ours_dir: Path, vips_dir: Path, samples: int = 24) -> dict:
 
 
 def build_profile(cluster: PgCluster, name: str) -> list[dict]:
-    """Where a build's time went, from the queue's own records: per stage (level index in
+    """Where a build's time went, from the queue's own records: per stage (in
     processing order), the span from release to finish, the job-seconds by kind, and the
     barrier latency (last job of the previous stage finished -> this stage released)."""
     rows = cluster.psql(f"""
         WITH b AS (SELECT b.id FROM builds b JOIN experiments e ON e.id = b.experiment_id WHERE e.name = '{name}'),
-        jobs AS (SELECT h.layer, h.level, h.kind, h.started_at, h.finished_at FROM job_history h JOIN b ON b.id = h.build_id),
-        per_level AS (
-            SELECT l.layer, l.level, l.released_at, l.finished_at, l.total_jobs,
-                   (SELECT max(j.finished_at) FROM jobs j WHERE j.layer = l.layer AND j.level = l.level - 1) AS prev_done,
-                   (SELECT string_agg(DISTINCT j.kind, '+') FROM jobs j WHERE j.layer = l.layer AND j.level = l.level) AS kinds,
+        jobs AS (SELECT h.layer, h.stage, h.kind, h.started_at, h.finished_at FROM job_history h JOIN b ON b.id = h.build_id),
+        per_stage AS (
+            SELECT s.layer, s.stage, s.released_at, s.finished_at, s.total_jobs,
+                   (SELECT max(j.finished_at) FROM jobs j WHERE j.layer = s.layer AND j.stage = s.stage - 1) AS prev_done,
+                   (SELECT string_agg(DISTINCT j.kind, '+') FROM jobs j WHERE j.layer = s.layer AND j.stage = s.stage) AS kinds,
                    (SELECT sum(extract(epoch FROM j.finished_at - j.started_at)) FROM jobs j
-                     WHERE j.layer = l.layer AND j.level = l.level) AS job_s
-            FROM build_levels l JOIN b ON b.id = l.build_id)
-        SELECT layer, level, total_jobs, coalesce(kinds, ''),
+                     WHERE j.layer = s.layer AND j.stage = s.stage) AS job_s
+            FROM build_stages s JOIN b ON b.id = s.build_id)
+        SELECT layer, stage, total_jobs, coalesce(kinds, ''),
                round(extract(epoch FROM finished_at - released_at)::numeric, 3),
                round(coalesce(job_s, 0)::numeric, 3),
                coalesce(round((extract(epoch FROM released_at - prev_done) * 1000)::numeric, 1)::text, '')
-        FROM per_level ORDER BY layer, level""")
+        FROM per_stage ORDER BY layer, stage""")
     out = []
     for line in rows.splitlines():
-        layer, level, jobs, kinds, span, job_s, barrier = line.split("|")
-        out.append({"layer": layer, "stage": int(level), "jobs": int(jobs), "kinds": kinds, "span_s": float(span),
+        layer, stage, jobs, kinds, span, job_s, barrier = line.split("|")
+        out.append({"layer": layer, "stage": int(stage), "jobs": int(jobs), "kinds": kinds, "span_s": float(span),
                     "job_s": float(job_s), "barrier_ms": float(barrier) if barrier else None})
     return out
 

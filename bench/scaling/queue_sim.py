@@ -89,18 +89,18 @@ def main() -> int:
         jobs, first, last, job_s = int(jobs), float(first), float(last), float(job_s)
         rows, distinct = q("SELECT count(*), count(DISTINCT job_id) FROM job_history").split("|")
         barrier = [float(x) for x in q("""
-            SELECT extract(epoch FROM l.released_at - p.done) * 1000 FROM build_levels l
+            SELECT extract(epoch FROM s.released_at - p.done) * 1000 FROM build_stages s
             JOIN LATERAL (SELECT max(finished_at) AS done FROM job_history h
-                          WHERE h.build_id = l.build_id AND h.layer = l.layer AND h.level = l.level - 1) p ON true
-            WHERE l.level > 0 AND p.done IS NOT NULL""").split()]
+                          WHERE h.build_id = s.build_id AND h.layer = s.layer AND h.stage = s.stage - 1) p ON true
+            WHERE s.stage > 0 AND p.done IS NOT NULL""").split()]
         wakeup = [float(x) for x in q("""
-            SELECT extract(epoch FROM min(h.started_at) - l.released_at) * 1000 FROM build_levels l
-            JOIN job_history h ON h.build_id = l.build_id AND h.layer = l.layer AND h.level = l.level
-            GROUP BY l.build_id, l.layer, l.level, l.released_at""").split()]
+            SELECT extract(epoch FROM min(h.started_at) - s.released_at) * 1000 FROM build_stages s
+            JOIN job_history h ON h.build_id = s.build_id AND h.layer = s.layer AND h.stage = s.stage
+            GROUP BY s.build_id, s.layer, s.stage, s.released_at""").split()]
         per_stage = q("""
-            SELECT level, count(*), round(avg(extract(epoch FROM finished_at - started_at)) * 1000, 2),
+            SELECT stage, count(*), round(avg(extract(epoch FROM finished_at - started_at)) * 1000, 2),
                    round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 2)
-            FROM job_history GROUP BY level ORDER BY level""")
+            FROM job_history GROUP BY stage ORDER BY stage""")
         errors = q("SELECT kind, count(*) FROM job_errors GROUP BY kind")
         peak = q("""
             WITH ev AS (SELECT started_at AS t, 1 AS d FROM job_history UNION ALL SELECT finished_at, -1 FROM job_history)
@@ -134,7 +134,7 @@ def main() -> int:
         f"| coordinator CPU / RSS | {run.submit.cpu_s:.2f} s / {run.submit.max_rss_mb:.0f} MB |",
         f"| job errors | {errors or 'none'} |",
         "",
-        "Per stage (stage = level index in processing order; all 4 layers together):",
+        "Per stage (in processing order; all 4 layers together):",
         "",
         "| stage | jobs | mean job ms | span s |",
         "|---|---|---|---|",

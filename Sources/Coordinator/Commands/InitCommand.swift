@@ -7,7 +7,7 @@ import IlluminatiImaging
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Plan a pyramid build: geometry, intensity windows and jobs per level.",
+        abstract: "Plan a pyramid build: geometry, intensity windows and jobs per stage.",
         discussion: """
             Re-running init replaces a build that has not started. Intensity windows are decided here, \
             once per layer: with --clip from the --clip-percent percentile of the layer's images, with \
@@ -51,7 +51,7 @@ struct InitCommand: ParsableCommand {
             if let replaced = outcome.replaced { print("replaced build \(replaced), which had not started") }
             print("build \(outcome.build) of \(experiment): planned, \(outcome.plan.jobCount) jobs")
             for layer in outcome.plan.layers {
-                let counts = layer.levels.map { "\($0.count)" }.joined(separator: " → ")
+                let counts = layer.stages.map { "\($0.count)" }.joined(separator: " → ")
                 let window = outcome.descriptor.layer(layer.name).map { "  window \($0.spec.window)" } ?? ""
                 print("  \(layer.name): \(counts)\(window)")
             }

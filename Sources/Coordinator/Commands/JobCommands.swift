@@ -27,8 +27,8 @@ struct RunCommand: ParsableCommand {
             let (_, record) = try JobOfExperiment.find(job, experiment: experiment, connection: session.connection)
             let runner = BuildJobRunner(storageRoot: storage.path, conninfo: session.conninfo, logger: global.logger)
             let started = Date()
-            let result = try runner.run(build: record.level.build, kind: record.kind, payload: record.payload)
-            print("job \(job) (\(record.kind), \(record.level.layer) level \(record.level.level)): done in "
+            let result = try runner.run(build: record.stage.build, kind: record.kind, payload: record.payload)
+            print("job \(job) (\(record.kind), \(record.stage.layer) stage \(record.stage.stage)): done in "
                   + String(format: "%.2f s", Date().timeIntervalSince(started)))
             if let result { print(result) }
         }
@@ -61,12 +61,12 @@ struct InfoCommand: ParsableCommand {
                 print("build \(build.id): \(build.state.rawValue), created \(build.createdAt)")
                 print("max attempts \(build.retry.maxAttempts), priority \(build.priority)")
                 for layer in try BuildStore(connection).layers(build.id) {
-                    print("  \(layer.name): \(layer.succeededLevels)/\(layer.levels) levels done")
+                    print("  \(layer.name): \(layer.succeededStages)/\(layer.stages) stages done")
                 }
                 print("parameters: \(build.params)")
             case .run:
                 let (_, record) = try JobOfExperiment.find(job!, experiment: experiment, connection: connection)
-                print("job \(record.id): \(record.kind), build \(record.level.build), layer \(record.level.layer), level \(record.level.level)")
+                print("job \(record.id): \(record.kind), build \(record.stage.build), layer \(record.stage.layer), stage \(record.stage.stage)")
                 print("state \(record.state), attempt \(record.attempt) of \(record.maxAttempts)")
                 print("enqueued \(record.enqueuedAt)" + (record.startedAt.map { ", started \($0)" } ?? "")
                       + (record.finishedAt.map { ", finished \($0)" } ?? ""))

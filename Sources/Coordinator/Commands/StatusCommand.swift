@@ -6,7 +6,7 @@ import IlluminatiQueue
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Progress per layer and level, failures and workers of an experiment's build.")
+        commandName: "status", abstract: "Progress per layer and stage, failures and workers of an experiment's build.")
 
     @Argument(help: "Experiment name.") var experiment: String
     @OptionGroup var global: GlobalOptions
@@ -23,12 +23,12 @@ struct StatusCommand: ParsableCommand {
             print("build \(build.id): \(build.state.rawValue), created \(build.createdAt.prefix(19))"
                   + (build.finishedAt.map { ", finished \($0.prefix(19))" } ?? "")
                   + (build.cleanedUpAt.map { ", cleaned up \($0.prefix(19)) (illuminati init \(experiment) plans a new build)" } ?? ""))
-            for line in BuildProgressText.lines(try inspector.levels(build: build.id), depth: 2) { print(line) }
+            for line in BuildProgressText.lines(try inspector.stages(build: build.id), depth: 2) { print(line) }
             let failures = try inspector.failures(build: build.id)
             if !failures.isEmpty {
                 print("\nfailed jobs (illuminati resubmit \(experiment) runs them again):")
                 for failure in failures {
-                    print("  job \(failure.id) \(failure.layer) level \(failure.level) \(failure.kind), "
+                    print("  job \(failure.id) \(failure.layer) stage \(failure.stage) \(failure.kind), "
                           + "\(failure.attempt)/\(failure.maxAttempts) attempts: \(failure.lastError)")
                 }
             }

@@ -21,7 +21,7 @@ struct SubmitCommand: ParsableCommand {
     @Option(name: .long, help: "Start this many local worker processes for the duration.") var workers: Int = 0
     @Option(name: [.short, .long], help: "Seconds between progress updates (the end of the build is seen at once).")
     var interval: Double = 2
-    @Option(name: [.short, .long], help: "1: a line per layer; 2: also a line per level.") var depth: Int = 1
+    @Option(name: [.short, .long], help: "1: a line per layer; 2: also a line per stage.") var depth: Int = 1
     @OptionGroup var storageOption: StorageOption
     @OptionGroup var global: GlobalOptions
 
@@ -52,7 +52,7 @@ struct SubmitCommand: ParsableCommand {
             case .stuck(let build, let failures):
                 var lines = ["build \(build): \(failures.count) job(s) failed after their last attempt; the rest of what could be built is built."]
                 for failure in failures.prefix(10) {
-                    lines.append("  job \(failure.id) (\(failure.layer) level \(failure.level), \(failure.kind)): \(failure.lastError)")
+                    lines.append("  job \(failure.id) (\(failure.layer) stage \(failure.stage), \(failure.kind)): \(failure.lastError)")
                 }
                 if failures.count > 10 { lines.append("  … and \(failures.count - 10) more (illuminati status \(experiment))") }
                 lines.append("fix the cause, then run `illuminati resubmit \(experiment)` and `illuminati submit \(experiment)`")

@@ -1,4 +1,4 @@
--- Builds: planning, life cycle and the level barrier. Structural changes to a build lock its
+-- Builds: planning, life cycle and the stage barrier. Structural changes to a build lock its
 -- row first (FOR NO KEY UPDATE), the order the barrier functions in migrations/ use too.
 
 -- name: BuildInsert :one
@@ -8,21 +8,21 @@ INSERT INTO builds (experiment_id, params, priority, max_attempts, backoff_base,
 VALUES ($1, $2::jsonb, $3, $4, make_interval(secs => $5), make_interval(secs => $6))
 RETURNING id;
 
--- name: BuildLevelsInsert :exec
--- params: build Int64, layers [String], levels [Int], totals [Int]
-INSERT INTO build_levels (build_id, layer, level, total_jobs)
-SELECT $1, l.layer, l.level, l.total
-FROM unnest($2::text[], $3::integer[], $4::integer[]) AS l (layer, level, total);
+-- name: BuildStagesInsert :exec
+-- params: build Int64, layers [String], stages [Int], totals [Int]
+INSERT INTO build_stages (build_id, layer, stage, total_jobs)
+SELECT $1, s.layer, s.stage, s.total
+FROM unnest($2::text[], $3::integer[], $4::integer[]) AS s (layer, stage, total);
 
 -- name: BuildLayerAfter :exec
 -- params: build Int64, layer String, after [String]
-UPDATE build_levels SET after_layers = $3::text[] WHERE build_id = $1 AND layer = $2 AND level = 0;
+UPDATE build_stages SET after_layers = $3::text[] WHERE build_id = $1 AND layer = $2 AND stage = 0;
 
 -- name: JobsInsert :many
--- params: build Int64, layer String, level Int, state String, kinds [String], payloads [String], priorities [Int?]
+-- params: build Int64, layer String, stage Int, state String, kinds [String], payloads [String], priorities [Int?]
 -- params: localities [Int64], max_runtimes [Double]
 -- returns: id Int64
-INSERT INTO jobs (build_id, layer, level, state, kind, payload, priority, locality, max_runtime, max_attempts)
+INSERT INTO jobs (build_id, layer, stage, state, kind, payload, priority, locality, max_runtime, max_attempts)
 SELECT $1, $2, $3, $4, j.kind, j.payload, coalesce(j.priority, b.priority), j.locality,
        make_interval(secs => j.max_runtime), b.max_attempts
 FROM unnest($5::text[], $6::jsonb[], $7::smallint[], $8::bigint[], $9::float8[])
@@ -41,14 +41,14 @@ SELECT queue_start_build($1) AS started;
 -- returns: id Int64, state String
 SELECT id, state FROM builds WHERE id = $1 FOR NO KEY UPDATE;
 
--- name: BuildLevelGet :opt
--- params: build Int64, layer String, level Int
+-- name: BuildStageGet :opt
+-- params: build Int64, layer String, stage Int
 -- returns: state String, total_jobs Int
-SELECT state, total_jobs FROM build_levels WHERE build_id = $1 AND layer = $2 AND level = $3;
+SELECT state, total_jobs FROM build_stages WHERE build_id = $1 AND layer = $2 AND stage = $3;
 
--- name: BuildLevelAddJobs :exec
--- params: build Int64, layer String, level Int, added Int
-UPDATE build_levels SET total_jobs = total_jobs + $4 WHERE build_id = $1 AND layer = $2 AND level = $3;
+-- name: BuildStageAddJobs :exec
+-- params: build Int64, layer String, stage Int, added Int
+UPDATE build_stages SET total_jobs = total_jobs + $4 WHERE build_id = $1 AND layer = $2 AND stage = $3;
 
 -- name: NotifyJobs :exec
 SELECT pg_notify('illuminati_jobs', '');
@@ -91,7 +91,7 @@ SELECT illuminati.resume($1) AS jobs;
 SELECT illuminati.cancel($1) AS jobs;
 
 -- name: BuildRetryFailed :one
--- params: build Int64, level Int?, layer String?
+-- params: build Int64, stage Int?, layer String?
 -- returns: jobs Int
 SELECT illuminati.retry_failed($1, $2, $3) AS jobs;
 
@@ -110,19 +110,19 @@ SELECT illuminati.cleanup_build($1) AS jobs;
 -- returns: cancelled Bool
 SELECT illuminati.cancel_job($1) AS cancelled;
 
--- name: LevelAdvance :one
--- params: build Int64, layer String, level Int
+-- name: StageAdvance :one
+-- params: build Int64, layer String, stage Int
 -- returns: advanced Bool
-SELECT queue_advance_level($1, $2, $3) AS advanced;
+SELECT queue_advance_stage($1, $2, $3) AS advanced;
 
--- name: LevelsAdvanceReady :one
+-- name: StagesAdvanceReady :one
 -- returns: advanced Int
-SELECT queue_advance_ready_levels() AS advanced;
+SELECT queue_advance_ready_stages() AS advanced;
 
 -- name: BuildLayers :many
 -- params: build Int64
--- returns: layer String, levels Int, succeeded Int, cancelled Bool
-SELECT layer, count(*) AS levels, count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
+-- returns: layer String, stages Int, succeeded Int, cancelled Bool
+SELECT layer, count(*) AS stages, count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
        bool_or(state = 'cancelled') AS cancelled
-FROM build_levels WHERE build_id = $1
+FROM build_stages WHERE build_id = $1
 GROUP BY layer ORDER BY layer;

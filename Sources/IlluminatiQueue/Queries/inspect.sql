@@ -1,22 +1,22 @@
 -- Read-only views of the queue for `illuminati status`, dashboards and tests.
 
--- name: InspectLevels :many
+-- name: InspectStages :many
 -- params: build Int64
--- returns: build_id Int64, layer String, level Int, state String, total_jobs Int, succeeded Int
+-- returns: build_id Int64, layer String, stage Int, state String, total_jobs Int, succeeded Int
 -- returns: cancelled Int, waiting Int, available Int, held Int, running Int, failed Int
 -- returns: jobs_per_s Double?, eta Double?, duration Double?
-SELECT build_id, layer, level, state, total_jobs, succeeded, cancelled, waiting, available, held, running,
+SELECT build_id, layer, stage, state, total_jobs, succeeded, cancelled, waiting, available, held, running,
        failed, jobs_per_s::float8 AS jobs_per_s, extract(epoch FROM eta)::float8 AS eta,
        extract(epoch FROM duration)::float8 AS duration
-FROM v_level_progress WHERE build_id = $1 ORDER BY layer, level;
+FROM v_stage_progress WHERE build_id = $1 ORDER BY layer, stage;
 
 -- name: InspectFailed :many
 -- params: build Int64, limit Int
--- returns: job_id Int64, layer String, level Int, kind String, payload String, attempt Int
+-- returns: job_id Int64, layer String, stage Int, kind String, payload String, attempt Int
 -- returns: max_attempts Int, rescue_count Int, last_error String?, errors String
-SELECT job_id, layer, level, kind, payload::text AS payload, attempt, max_attempts, rescue_count, last_error,
+SELECT job_id, layer, stage, kind, payload::text AS payload, attempt, max_attempts, rescue_count, last_error,
        coalesce(errors, '[]')::text AS errors
-FROM v_failed WHERE build_id = $1 ORDER BY layer, level, job_id LIMIT $2;
+FROM v_failed WHERE build_id = $1 ORDER BY layer, stage, job_id LIMIT $2;
 
 -- name: InspectErrors :many
 -- params: job Int64
@@ -33,9 +33,9 @@ FROM v_workers ORDER BY hostname, pid, worker_id;
 
 -- name: InspectRunning :many
 -- params: build Int64
--- returns: job_id Int64, build_id Int64, layer String, level Int, kind String, attempt Int
+-- returns: job_id Int64, build_id Int64, layer String, stage Int, kind String, attempt Int
 -- returns: worker_id String, hostname String?, pid Int?, runtime Double?, time_left Double?
-SELECT job_id, build_id, layer, level, kind, attempt, worker_id::text AS worker_id, hostname, pid,
+SELECT job_id, build_id, layer, stage, kind, attempt, worker_id::text AS worker_id, hostname, pid,
        extract(epoch FROM runtime)::float8 AS runtime, extract(epoch FROM time_left)::float8 AS time_left
 FROM v_running WHERE build_id = $1 ORDER BY job_id;
 

@@ -5,7 +5,7 @@
 -- name: JobsClaim :many
 -- params: worker WorkerID, limit Int
 -- returns: id Int64, attempt Int, max_attempts Int, kind String, payload String, build_id Int64
--- returns: layer String, level Int, runtime_limit Double?
+-- returns: layer String, stage Int, runtime_limit Double?
 -- One short statement: the CTE picks claimable rows in claim order over the partial index and
 -- locks them, skipping rows other claimers hold; the UPDATE leases them. A worker whose row is
 -- gone (reaped) or draining claims nothing.
@@ -14,7 +14,7 @@ WITH picked AS MATERIALIZED (
     FROM jobs
     WHERE state = 'available' AND run_at <= now() AND attempt < max_attempts
       AND EXISTS (SELECT 1 FROM workers WHERE id = $1 AND state = 'active')
-    ORDER BY priority, level, locality, id
+    ORDER BY priority, stage, locality, id
     LIMIT $2
     FOR NO KEY UPDATE SKIP LOCKED
 )
@@ -23,37 +23,37 @@ SET state = 'running', attempt = j.attempt + 1, worker_id = $1, claimed_at = now
     deadline_at = now() + j.max_runtime
 FROM picked
 WHERE j.id = picked.id
-RETURNING j.id, j.attempt, j.max_attempts, j.kind, j.payload::text AS payload, j.build_id, j.layer, j.level,
+RETURNING j.id, j.attempt, j.max_attempts, j.kind, j.payload::text AS payload, j.build_id, j.layer, j.stage,
           extract(epoch FROM j.max_runtime)::float8 AS runtime_limit;
 
 -- name: JobsComplete :many
 -- params: worker WorkerID, jobs [Int64], attempts [Int], results [String?]
--- returns: id Int64, build_id Int64, layer String, level Int, drained Bool
+-- returns: id Int64, build_id Int64, layer String, stage Int, drained Bool
 -- Success: the rows leave `jobs` for `job_history` in the same statement. The last column is
--- a hint, per level, that nothing but running jobs was left when this statement started; the
--- caller then runs LevelAdvance after the commit (which decides, under the build lock).
+-- a hint, per stage, that nothing but running jobs was left when this statement started; the
+-- caller then runs StageAdvance after the commit (which decides, under the build lock).
 WITH finished AS (
     DELETE FROM jobs AS j
     USING unnest($2::bigint[], $3::integer[], $4::jsonb[]) AS c (id, attempt, result)
     WHERE j.id = c.id AND j.attempt = c.attempt AND j.worker_id = $1 AND j.state = 'running'
-    RETURNING j.id, j.build_id, j.layer, j.level, j.kind, j.payload, j.priority, j.locality, j.max_runtime,
+    RETURNING j.id, j.build_id, j.layer, j.stage, j.kind, j.payload, j.priority, j.locality, j.max_runtime,
               j.attempt, j.worker_id, j.created_at, j.claimed_at, c.result
 ), recorded AS (
-    INSERT INTO job_history (job_id, build_id, layer, level, kind, payload, priority, locality, max_runtime,
+    INSERT INTO job_history (job_id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
                              outcome, attempt, worker_id, enqueued_at, started_at, result)
-    SELECT id, build_id, layer, level, kind, payload, priority, locality, max_runtime,
+    SELECT id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
            'succeeded', attempt, worker_id, created_at, claimed_at, result
     FROM finished
     RETURNING 1
-), levels AS (
-    SELECT l.build_id, l.layer, l.level,
+), stages AS (
+    SELECT s.build_id, s.layer, s.stage,
            NOT EXISTS (SELECT 1 FROM jobs o
-                       WHERE o.build_id = l.build_id AND o.layer = l.layer AND o.level = l.level
+                       WHERE o.build_id = s.build_id AND o.layer = s.layer AND o.stage = s.stage
                          AND o.state <> 'running') AS drained
-    FROM (SELECT DISTINCT build_id, layer, level FROM finished) AS l
+    FROM (SELECT DISTINCT build_id, layer, stage FROM finished) AS s
 )
-SELECT f.id, f.build_id, f.layer, f.level, l.drained
-FROM finished f JOIN levels l USING (build_id, layer, level);
+SELECT f.id, f.build_id, f.layer, f.stage, s.drained
+FROM finished f JOIN stages s USING (build_id, layer, stage);
 
 -- name: JobsFail :many
 -- params: worker WorkerID, jobs [Int64], attempts [Int], kinds [String], messages [String]
@@ -104,9 +104,9 @@ WITH gone AS (
     WHERE j.id = $2 AND j.attempt = $3 AND j.worker_id = $1 AND j.state = 'running' AND j.cancel_requested
     RETURNING j.*
 )
-INSERT INTO job_history (job_id, build_id, layer, level, kind, payload, priority, locality, max_runtime,
+INSERT INTO job_history (job_id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
                          outcome, attempt, worker_id, enqueued_at, started_at)
-SELECT id, build_id, layer, level, kind, payload, priority, locality, max_runtime,
+SELECT id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
        'cancelled', attempt, worker_id, created_at, claimed_at
 FROM gone
 RETURNING job_id;

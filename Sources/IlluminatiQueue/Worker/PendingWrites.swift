@@ -30,7 +30,7 @@ struct PendingWrites {
                 logger.warning("result dropped: the lease was lost (the job was reaped or cancelled)",
                                metadata: ["job": "\(lease.job)", "attempt": "\(lease.attempt)"])
             }
-            for level in report.advanced { logger.debug("level finished", metadata: ["level": "\(level)"]) }
+            for stage in report.advanced { logger.debug("stage finished", metadata: ["stage": "\(stage)"]) }
         }
         if !failures.isEmpty {
             let outcomes = try queue.fail(failures)

@@ -64,11 +64,11 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     (ContinuousClock.now - start).inSeconds
 }
 
-/// A fresh build of `count` noop jobs in one level; returns (build, seconds to create it).
+/// A fresh build of `count` noop jobs in one stage; returns (build, seconds to create it).
 func plan(_ db: DatabaseConnection, experiment: Int64, count: Int) throws -> (Int64, Double) {
     let jobs = (0..<count).map { JobSpec(kind: "noop", payload: "{\"tile\":\($0)}", locality: Int64($0)) }
     let start = ContinuousClock.now
-    let build = try BuildStore(db).create(BuildPlan(experimentID: experiment, layers: [LayerPlan(name: "bench", levels: [jobs])]))
+    let build = try BuildStore(db).create(BuildPlan(experimentID: experiment, layers: [LayerPlan(name: "bench", stages: [jobs])]))
     return (build, seconds(since: start))
 }
 
