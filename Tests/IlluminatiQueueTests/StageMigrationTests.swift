@@ -1,5 +1,5 @@
 import Foundation
-import IlluminatiDatabase
+import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiTestSupport
 import Testing
