@@ -5,8 +5,9 @@ import IlluminatiCore
 /// each renamed into place as soon as it is written, so an abandoned job's tiles stay (its
 /// next attempt writes the same bytes over them). For static hosting: a build on a shared
 /// filesystem writes shards (`ShardPyramidStore`).
-struct FilePyramidStore: PyramidStore {
+struct FilePyramidStore: LayerFilesStore {
     let experiment: ExperimentStorage
+    var format: PyramidFormat { .dzi }
 
     func openSink(layer: String, job: String) throws -> any TileSink {
         FileTileSink(experiment: experiment, layer: LayerLayout(layer))
@@ -14,18 +15,6 @@ struct FilePyramidStore: PyramidStore {
 
     func source(layer: String) -> any TileSource {
         FileTileSource(files: files(layer))
-    }
-
-    func finishLayer(_ layer: String, documents: LayerDocuments, keepingIntermediates: Bool) throws {
-        try files(layer).finish(documents: documents, keepingIntermediates: keepingIntermediates)
-    }
-
-    func removeLayer(_ layer: String) throws {
-        try files(layer).remove()
-    }
-
-    private func files(_ layer: String) -> LayerFiles {
-        LayerFiles(experiment: experiment, layer: layer, format: .dzi)
     }
 }
 
@@ -53,7 +42,7 @@ final class FileTileSink: TileSink {
 }
 
 /// Reads a layer's files by their paths.
-struct FileTileSource: TileSource {
+struct FileTileSource: LayerFilesSource {
     let files: LayerFiles
 
     func tile(_ tile: TileAddress) throws -> StoredFile? {
@@ -63,12 +52,6 @@ struct FileTileSource: TileSource {
     func containsTile(_ tile: TileAddress) -> Bool {
         StoredFile.exists(path(tile))
     }
-
-    func intermediate(_ tile: TileAddress) throws -> StoredFile? { try files.intermediate(tile) }
-
-    func intermediateLocation(_ tile: TileAddress) -> String { files.intermediateLocation(tile) }
-
-    func document(_ document: LayerDocument) throws -> StoredFile? { try files.document(document) }
 
     private func path(_ tile: TileAddress) -> String { files.experiment.path(files.layout.tile(tile)) }
 }

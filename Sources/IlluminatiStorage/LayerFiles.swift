@@ -51,6 +51,40 @@ struct LayerFiles: Sendable {
     }
 }
 
+/// A store that keeps a layer's documents and intermediates as `LayerFiles` of its format:
+/// the finish and the removal of a layer are the same for all of them.
+protocol LayerFilesStore: PyramidStore {
+    var experiment: ExperimentStorage { get }
+    var format: PyramidFormat { get }
+}
+
+extension LayerFilesStore {
+    func files(_ layer: String) -> LayerFiles {
+        LayerFiles(experiment: experiment, layer: layer, format: format)
+    }
+
+    func finishLayer(_ layer: String, documents: LayerDocuments, keepingIntermediates: Bool) throws {
+        try files(layer).finish(documents: documents, keepingIntermediates: keepingIntermediates)
+    }
+
+    func removeLayer(_ layer: String) throws {
+        try files(layer).remove()
+    }
+}
+
+/// A source whose documents and intermediates are `LayerFiles`: only its tiles are its own.
+protocol LayerFilesSource: TileSource {
+    var files: LayerFiles { get }
+}
+
+extension LayerFilesSource {
+    func intermediate(_ tile: TileAddress) throws -> StoredFile? { try files.intermediate(tile) }
+
+    func intermediateLocation(_ tile: TileAddress) -> String { files.intermediateLocation(tile) }
+
+    func document(_ document: LayerDocument) throws -> StoredFile? { try files.document(document) }
+}
+
 /// Writes files of an experiment's folder atomically, keeping each folder it opened for the
 /// next file of the same job.
 final class FolderWriter {

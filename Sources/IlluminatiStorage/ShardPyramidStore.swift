@@ -6,8 +6,9 @@ import IlluminatiCore
 /// commits, so a build creates and renames a file per job, not one per tile, and a shard is
 /// seen whole or not at all. The server reads tiles out of the shards through an index of
 /// their central directories (`ShardIndex`).
-struct ShardPyramidStore: PyramidStore {
+struct ShardPyramidStore: LayerFilesStore {
     let experiment: ExperimentStorage
+    var format: PyramidFormat { .shards }
 
     func openSink(layer: String, job: String) throws -> any TileSink {
         let layout = LayerLayout(layer)
@@ -19,18 +20,6 @@ struct ShardPyramidStore: PyramidStore {
 
     func source(layer: String) -> any TileSource {
         ShardTileSource(files: files(layer))
-    }
-
-    func finishLayer(_ layer: String, documents: LayerDocuments, keepingIntermediates: Bool) throws {
-        try files(layer).finish(documents: documents, keepingIntermediates: keepingIntermediates)
-    }
-
-    func removeLayer(_ layer: String) throws {
-        try files(layer).remove()
-    }
-
-    private func files(_ layer: String) -> LayerFiles {
-        LayerFiles(experiment: experiment, layer: layer, format: .shards)
     }
 }
 
@@ -102,7 +91,7 @@ final class ShardTileSink: TileSink {
 /// made by the first tile read and kept by this source: a server keeps a layer's source
 /// until the layer's descriptor changes (a finished build publishes a new one), and then
 /// takes a new one.
-final class ShardTileSource: TileSource, @unchecked Sendable {
+final class ShardTileSource: LayerFilesSource, @unchecked Sendable {
     let files: LayerFiles
     private let lock = NSLock()
     private var loaded: ShardIndex?
@@ -118,12 +107,6 @@ final class ShardTileSource: TileSource, @unchecked Sendable {
     func containsTile(_ tile: TileAddress) -> Bool {
         (try? index().contains(tile)) ?? false
     }
-
-    func intermediate(_ tile: TileAddress) throws -> StoredFile? { try files.intermediate(tile) }
-
-    func intermediateLocation(_ tile: TileAddress) -> String { files.intermediateLocation(tile) }
-
-    func document(_ document: LayerDocument) throws -> StoredFile? { try files.document(document) }
 
     /// Loaded under the lock: the requests that arrive while a layer's shards are indexed
     /// wait for that one index instead of each making their own.

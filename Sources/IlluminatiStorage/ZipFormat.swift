@@ -44,6 +44,28 @@ enum ZipFormat {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(localHeaderSize + entry.name.utf8.count)
         bytes.appendLittleEndian(localHeaderSignature)
+        appendDescription(of: entry, to: &bytes)
+        bytes.append(contentsOf: entry.name.utf8)
+        return bytes
+    }
+
+    static func centralHeader(_ entry: Entry) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(centralHeaderSize + entry.name.utf8.count)
+        bytes.appendLittleEndian(centralHeaderSignature)
+        bytes.appendLittleEndian(versionMadeBy)
+        appendDescription(of: entry, to: &bytes)
+        bytes.appendLittleEndian(UInt16(0))  // comment
+        bytes.appendLittleEndian(UInt16(0))  // disk
+        bytes.appendLittleEndian(UInt16(0))  // internal attributes
+        bytes.appendLittleEndian(externalAttributes)
+        bytes.appendLittleEndian(UInt32(entry.headerOffset))
+        bytes.append(contentsOf: entry.name.utf8)
+        return bytes
+    }
+
+    /// The 26 bytes both headers give an entry, from the version needed to the extra field's length.
+    private static func appendDescription(of entry: Entry, to bytes: inout [UInt8]) {
         bytes.appendLittleEndian(versionNeeded)
         bytes.appendLittleEndian(UInt16(0))  // flags
         bytes.appendLittleEndian(UInt16(0))  // method: stored
@@ -54,32 +76,6 @@ enum ZipFormat {
         bytes.appendLittleEndian(UInt32(entry.size))  // uncompressed
         bytes.appendLittleEndian(UInt16(entry.name.utf8.count))
         bytes.appendLittleEndian(UInt16(0))  // extra field
-        bytes.append(contentsOf: entry.name.utf8)
-        return bytes
-    }
-
-    static func centralHeader(_ entry: Entry) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(centralHeaderSize + entry.name.utf8.count)
-        bytes.appendLittleEndian(centralHeaderSignature)
-        bytes.appendLittleEndian(versionMadeBy)
-        bytes.appendLittleEndian(versionNeeded)
-        bytes.appendLittleEndian(UInt16(0))  // flags
-        bytes.appendLittleEndian(UInt16(0))  // method: stored
-        bytes.appendLittleEndian(dosTime)
-        bytes.appendLittleEndian(dosDate)
-        bytes.appendLittleEndian(entry.crc32)
-        bytes.appendLittleEndian(UInt32(entry.size))
-        bytes.appendLittleEndian(UInt32(entry.size))
-        bytes.appendLittleEndian(UInt16(entry.name.utf8.count))
-        bytes.appendLittleEndian(UInt16(0))  // extra field
-        bytes.appendLittleEndian(UInt16(0))  // comment
-        bytes.appendLittleEndian(UInt16(0))  // disk
-        bytes.appendLittleEndian(UInt16(0))  // internal attributes
-        bytes.appendLittleEndian(externalAttributes)
-        bytes.appendLittleEndian(UInt32(entry.headerOffset))
-        bytes.append(contentsOf: entry.name.utf8)
-        return bytes
     }
 
     static func endRecord(entries: Int, directorySize: Int, directoryOffset: Int) -> [UInt8] {
