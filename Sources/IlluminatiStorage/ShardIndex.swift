@@ -7,7 +7,9 @@ import IlluminatiCore
 ///
 /// The local header read with the bytes must be the one the directory described, so a shard
 /// replaced since it was indexed (a layer rebuilt under a running server) is an error, never
-/// another tile's bytes.
+/// another tile's bytes. A shard that cannot be read is left out, and kept as the answer for
+/// any tile the index lacks (it may be that shard's): one damaged file does not take the
+/// rest of the layer with it.
 final class ShardIndex: Sendable {
     struct Shard: Sendable {
         var path: String
@@ -25,6 +27,8 @@ final class ShardIndex: Sendable {
 
     let shards: [Shard]
     private let tiles: [TileAddress: Location]
+    /// Why the shards left out could not be read.
+    let damaged: [StorageError]
 
     /// Indexes the shards in `folder` (`LayerLayout.shardsFolder`); none when it is missing.
     /// Entries that are not tiles are left out; a tile in two shards is taken from the one
@@ -33,9 +37,16 @@ final class ShardIndex: Sendable {
         let names = try Self.names(in: folder)
         var shards: [Shard] = []
         var tiles: [TileAddress: Location] = [:]
+        var damaged: [StorageError] = []
         for name in names.sorted() where name.hasSuffix("." + LayerLayout.shardExtension) && !AtomicFile.isTemporary(name) {
             let path = folder + "/" + name
-            let (version, entries) = try Self.directory(path)
+            let version: String, entries: [ZipFormat.Entry]
+            do {
+                (version, entries) = try Self.directory(path)
+            } catch let error as StorageError {
+                damaged.append(error)
+                continue
+            }
             for entry in entries {
                 guard let tile = LayerLayout.tile(shardEntry: entry.name[...]) else { continue }
                 tiles[tile] = Location(shard: UInt32(shards.count), crc32: entry.crc32, size: UInt32(entry.size),
@@ -45,19 +56,26 @@ final class ShardIndex: Sendable {
         }
         self.shards = shards
         self.tiles = tiles
+        self.damaged = damaged
     }
 
     var tileCount: Int { tiles.count }
 
     func contains(_ tile: TileAddress) -> Bool { tiles[tile] != nil }
 
-    /// The tile's bytes; nil when no shard holds it (it is black). Its version is its
-    /// shard's and its place in it.
+    /// The tile's bytes; nil when no shard holds it (it is black), an error when a shard
+    /// that might hold it could not be read. Its version is its shard's and its place in it.
     func read(_ tile: TileAddress) throws -> StoredFile? {
-        guard let location = tiles[tile] else { return nil }
+        guard let location = tiles[tile] else {
+            if let failure = damaged.first { throw failure }
+            return nil
+        }
         let shard = shards[Int(location.shard)]
         let entry = ZipFormat.Entry(name: LayerLayout.shardEntry(tile), crc32: location.crc32, size: Int(location.size),
                                     headerOffset: Int(location.headerOffset))
+        guard entry.size <= StoredFile.maximumSize else {
+            throw StorageError(path: shard.path, reason: "\(entry.name) is \(entry.size) bytes, more than any tile may have")
+        }
         let file = try Self.openShard(shard.path)
         defer { close(file) }
         var header = [UInt8](repeating: 0, count: ZipFormat.localHeaderSize + entry.name.utf8.count)

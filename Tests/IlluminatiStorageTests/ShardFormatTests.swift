@@ -76,15 +76,19 @@ struct ShardFormatTests {
         sink.abandon()
     }
 
-    @Test func aDamagedShardIsAnErrorThatNamesIt() throws {
-        try storage.create()
+    @Test func aDamagedShardIsAnErrorThatNamesItAndLeavesTheOthers() throws {
+        let sink = try storage.pyramids.openSink(layer: "DAPI", job: "7/2_0")
+        let other = TileAddress(level: 7, row: 0, column: 2)
+        try sink.committing { try [UInt8]([8]).withUnsafeBytes { try sink.writeTile(other, jpeg: $0) } }
         try storage.writeAtomically("DAPI_shards/7-0_0.zip") { file in #expect(write(file, "not a zip at all, just text", 27) == 27) }
+        let source = storage.pyramids.source(layer: "DAPI")
         do {
-            _ = try storage.pyramids.source(layer: "DAPI").tile(TileAddress(level: 7, row: 0, column: 0))
+            _ = try source.tile(TileAddress(level: 7, row: 0, column: 0))
             Issue.record("a damaged shard was read")
         } catch let error as StorageError {
             #expect(error.path.hasSuffix("DAPI_shards/7-0_0.zip") && error.reason.contains("not a tile shard"), "\(error)")
         }
+        #expect(try source.tile(other)?.bytes == [8])
     }
 
     @Test func aShardReplacedAfterItWasIndexedIsNotReadAtItsOldPlaces() throws {
