@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // zlib: deflate for gzip-encoded JSON responses, CRC-32 for tile shards.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libpng's classic API needs setjmp, which Swift cannot call; the simplified API
         // converts 16-bit samples when a gAMA/sRGB chunk is present.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "IlluminatiCore"),
         // The storage: where an experiment's files lie, atomic writes, private folders made
         // without following links, and the tile sink/source seam that pyramids are kept behind.
-        .target(name: "IlluminatiStorage", dependencies: ["IlluminatiCore"]),
+        .target(name: "IlluminatiStorage", dependencies: ["IlluminatiCore", "CZlib"]),
         // Pixels: readers, writers, encoders.
         .target(name: "IlluminatiImaging",
                 dependencies: ["IlluminatiCore", "IlluminatiStorage", "CTIFF", "CPNGShim", "CTurboJPEG",
@@ -75,8 +77,6 @@ let package = Package(
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiPostgres",
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
-        // zlib's deflate, for gzip-encoded JSON responses.
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
         // and map-object JSON, static viewer files embedded at build time.
         .target(name: "IlluminatiServer",
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "IlluminatiImagingTests", dependencies: ["IlluminatiImaging", "IlluminatiSample"]),
         .testTarget(name: "IlluminatiPyramidTests",
                     dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample",
-                                   "IlluminatiStorage"]),
+                                   "IlluminatiStorage", "IlluminatiTestSupport"]),
         .testTarget(name: "IlluminatiQueueTests",
                     dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),

@@ -19,7 +19,7 @@ enum LayerFinish {
         }
         let document = LayerDescriptor(
             name: layer.spec.name, channel: layer.spec.channel, cycle: layer.cycle, tpoint: layer.tpoint, zplane: layer.zplane,
-            layout: descriptor.layout, quality: descriptor.options.quality, window: layer.spec.window,
+            layout: descriptor.layout, format: storage.pyramidFormat, quality: descriptor.options.quality, window: layer.spec.window,
             bitDepth: descriptor.bitDepth, clip: descriptor.options.clip.upper,
             illuminationCorrection: correction, alignment: descriptor.options.align)
         try storage.pyramids.finishLayer(layer.spec.name, documents: try DeepZoomFiles.documents(document, layout: descriptor.layout),

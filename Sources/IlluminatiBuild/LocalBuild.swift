@@ -11,6 +11,8 @@ public struct LocalBuildSettings: Sendable {
     /// The decoded-image cache, shared by every job of the build.
     public var cacheBytes = 96 << 20
     public var keepIntermediate = false
+    /// Shards, as `submit` writes, unless a plain DeepZoom folder is asked for.
+    public var format = PyramidFormat.shards
 
     public init() {}
 }
@@ -62,7 +64,7 @@ public struct LocalBuild {
     public func run() throws -> LocalBuildSummary {
         let started = DispatchTime.now()
         let threads = max(1, settings.threads)
-        let storage = ExperimentStorage(directory: output)
+        let storage = ExperimentStorage(directory: output, pyramidFormat: settings.format)
         var given: [String: String] = [:]
         if !statisticsInputs.isEmpty {
             let channels = try ExperimentLayers.select(options.layers, in: experiment).map { experiment.channels[$0.key.channel].name }

@@ -5,8 +5,9 @@ import IlluminatiStorage
 
 /// `NAME.json` next to a layer's DeepZoom pyramid: what the pixels mean and how TissueMAPS
 /// tile addresses find them. A TissueMAPS tile (z, x, y) is the DeepZoom tile
-/// `NAME_files/{z + tissueMAPS.zOffset}/{x}_{y}.jpg`; a tile that is not there is black
-/// (`blankTile`).
+/// `{z + tissueMAPS.zOffset}/{x}_{y}.jpg`: with `tileStorage` "shards" an entry of one of the
+/// stored ZIPs in the folder `tiles`, with "dzi" a file below `tiles`; a tile that is in
+/// none is black (`blankTile`).
 public struct LayerDescriptor: Hashable, Sendable, Codable {
     public struct Level: Hashable, Sendable, Codable {
         public var level: Int
@@ -70,6 +71,8 @@ public struct LayerDescriptor: Hashable, Sendable, Codable {
     public var zplane: Int
     public var dzi: String
     public var tiles: String
+    /// How the tiles are kept: "shards" or "dzi" (`PyramidFormat`).
+    public var tileStorage: String
     public var blankTile: String
     public var tileFormat = "jpg"
     public var quality: Int
@@ -83,7 +86,7 @@ public struct LayerDescriptor: Hashable, Sendable, Codable {
     public var downsampling: String
 
     public init(name: String, channel: String, cycle: Int, tpoint: Int, zplane: Int, layout: PyramidLayout,
-                quality: Int, window: IntensityWindow, bitDepth: Int, clip: ClipRule,
+                format: PyramidFormat, quality: Int, window: IntensityWindow, bitDepth: Int, clip: ClipRule,
                 illuminationCorrection: Correction?, alignment: Bool) {
         self.name = name
         self.channel = channel
@@ -92,8 +95,9 @@ public struct LayerDescriptor: Hashable, Sendable, Codable {
         self.zplane = zplane
         let files = LayerLayout(name)
         dzi = files.deepZoom
-        tiles = files.tilesFolder
-        blankTile = files.blankTile
+        tiles = files.tilesFolder(format)
+        tileStorage = format.rawValue
+        blankTile = files.blankTile(format)
         self.quality = quality
         geometry = Geometry(
             width: layout.baseSize.width, height: layout.baseSize.height, tileSize: layout.tileSize, overlap: 0,

@@ -18,8 +18,11 @@ struct ServedLayer: Sendable {
     /// The tile geometry of the descriptor, made once per catalog load (tile routes need it on
     /// every request); nil when there is no descriptor or it contradicts itself.
     var layout: PyramidLayout?
-    /// Where the layer's tiles and published files are read from.
+    /// Where the layer's tiles and published files are read from: a source indexes the
+    /// layer's shards once, so it is kept while the descriptor stays the same file.
     var tiles: any TileSource
+    /// The descriptor's `StoredFile.version`; nil when there is none.
+    var descriptorVersion: String?
 
     func pyramidLayout() throws -> PyramidLayout {
         guard let layout else {
@@ -145,10 +148,11 @@ final class Catalog: @unchecked Sendable {
     /// Reads by id, so a renamed experiment keeps its entry.
     private func loadExperiment(_ id: Int64) async throws -> ServedExperiment {
         let storageRoot = storageRoot
+        let previous = lock.withLock { experiments[id]?.value }
         let served = try await database.with { connection in
             let store = ExperimentStore(connection)
             guard let summary = try store.list().first(where: { $0.id == id }) else { return nil as ServedExperiment? }
-            return Self.serve(try store.load(summary.name), storageRoot: storageRoot)
+            return Self.serve(try store.load(summary.name), storageRoot: storageRoot, previous: previous)
         }
         guard let served else { throw RouteError.notFound("no experiment \(id)") }
         lock.withLock { experiments[id] = Entry(loaded: Self.now(), value: served) }
@@ -192,20 +196,27 @@ final class Catalog: @unchecked Sendable {
         }
     }
 
-    static func serve(_ stored: StoredExperiment, storageRoot: String) -> ServedExperiment {
+    /// The experiment's layers with their descriptors as they are now. A layer of `previous`
+    /// (the same experiment as served before) whose descriptor is the same file keeps its
+    /// source, and with it the index of its shards; a new descriptor (a build finished) gets
+    /// a new source, which indexes the new shards.
+    static func serve(_ stored: StoredExperiment, storageRoot: String, previous: ServedExperiment? = nil) -> ServedExperiment {
         let pyramids = ExperimentStorage(root: storageRoot, experiment: stored.experiment.name).pyramids
         let decoder = JSONDecoder()
         let layers = stored.layers.map { row in
-            let tiles = pyramids.source(layer: row.layer.name)
-            let descriptor = ((try? tiles.document(.descriptor)) ?? nil)
-                .flatMap { try? decoder.decode(LayerDescriptor.self, from: Data($0.bytes)) }
+            let fresh = pyramids.source(layer: row.layer.name)
+            let file = (try? fresh.document(.descriptor)) ?? nil
+            let kept = previous?.layers.first { $0.name == row.layer.name && file != nil && $0.descriptorVersion == file?.version }
+            let tiles = kept?.tiles ?? fresh
+            let descriptor = file.flatMap { try? decoder.decode(LayerDescriptor.self, from: Data($0.bytes)) }
             let channels = stored.experiment.channels
             return ServedLayer(
                 id: row.id, name: row.layer.name, key: row.layer.key,
                 channelName: channels.indices.contains(row.layer.key.channel) ? channels[row.layer.key.channel].name : "",
                 minIntensity: row.minIntensity ?? descriptor?.window.lower,
                 maxIntensity: row.maxIntensity ?? descriptor?.window.upper,
-                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), tiles: tiles)
+                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), tiles: tiles,
+                descriptorVersion: file?.version)
         }
         return ServedExperiment(stored: stored, layout: try? PlateLayout(stored.experiment.layoutSpec), layers: layers)
     }

@@ -10,22 +10,27 @@ import Foundation
 public struct ExperimentStorage: Hashable, Sendable {
     /// Every file of the experiment lies below this folder.
     public let directory: String
+    /// How its pyramids are kept: shards, what builds write, unless `illuminati pyramid`
+    /// is asked for a plain DeepZoom folder.
+    public let pyramidFormat: PyramidFormat
     /// The folder the user chose, and the names below it that lead to `directory`.
     private let base: String
     private let below: [String]
 
     /// `<root>/<experiment>`: the experiment's folder on the shared storage.
-    public init(root: String, experiment: String) {
+    public init(root: String, experiment: String, pyramidFormat: PyramidFormat = .shards) {
         base = Self.trimmed(root)
         below = [experiment]
         directory = (base == "/" ? "" : base) + "/" + experiment
+        self.pyramidFormat = pyramidFormat
     }
 
     /// A folder the user named, laid out as an experiment's folder (`illuminati pyramid --output`).
-    public init(directory: String) {
+    public init(directory: String, pyramidFormat: PyramidFormat = .shards) {
         base = Self.trimmed(directory)
         below = []
         self.directory = base
+        self.pyramidFormat = pyramidFormat
     }
 
     /// The absolute path of `relative` (a path of `ExperimentLayout` or `LayerLayout`).
@@ -42,8 +47,13 @@ public struct ExperimentStorage: Hashable, Sendable {
         path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : nil
     }
 
-    /// The pyramids kept in this folder.
-    public var pyramids: any PyramidStore { FilePyramidStore(experiment: self) }
+    /// The pyramids kept in this folder, in its format.
+    public var pyramids: any PyramidStore {
+        switch pyramidFormat {
+        case .shards: ShardPyramidStore(experiment: self)
+        case .dzi: FilePyramidStore(experiment: self)
+        }
+    }
 
     /// Creates the folder when it is missing: a chosen base with its parents (and the user's
     /// umask), the experiment's folder below a root privately.

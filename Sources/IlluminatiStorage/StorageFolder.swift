@@ -71,6 +71,12 @@ final class StorageFolder {
             unlinkat(descriptor, temporary, 0)
             throw error
         }
+        try moveIntoPlace(temporary, as: name)
+    }
+
+    /// Renames a written temporary to its final name, replacing what was there; the temporary
+    /// is removed when the rename fails.
+    func moveIntoPlace(_ temporary: String, as name: String) throws {
         guard renameat(descriptor, temporary, descriptor, name) == 0 else {
             let failure = StorageError.system(path + "/" + name, "cannot move the written file into place")
             unlinkat(descriptor, temporary, 0)
@@ -80,22 +86,25 @@ final class StorageFolder {
 
     /// Writes `name` atomically through `body`, given the open temporary file.
     func writeAtomically(_ name: String, _ body: (_ file: Int32) throws -> Void) throws {
-        try replace(name) { temporary in
-            let target = path + "/" + name
-            let file = openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard file >= 0 else { throw StorageError.system(target, "cannot create") }
-            do {
-                try body(file)
-            } catch {
-                close(file)
-                throw error
-            }
-            guard close(file) == 0 else { throw StorageError.system(target, "cannot write") }
+        let file = try PendingFile(name, in: self)
+        do {
+            try body(file.descriptor)
+        } catch {
+            file.discard()
+            throw error
         }
+        try file.publish()
     }
 
     func writeAtomically(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
         try writeAtomically(name) { file in try writeFully(file, bytes, path: path + "/" + name) }
+    }
+
+    /// Removes the file `name` when it is there.
+    func removeFile(_ name: String) throws {
+        guard unlinkat(descriptor, name, 0) == 0 || errno == ENOENT else {
+            throw StorageError.system(path + "/" + name, "cannot remove")
+        }
     }
 
     /// Removes what writers killed between writing and renaming left in this folder.

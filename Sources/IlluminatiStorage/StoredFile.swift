@@ -33,10 +33,15 @@ public struct StoredFile: Sendable, Equatable {
         let size = Int(status.st_size)
         var bytes = [UInt8](repeating: 0, count: size)
         try bytes.withUnsafeMutableBytes { try readFully(file, $0, path: path) }
+        return StoredFile(bytes: bytes, version: version(of: status))
+    }
+
+    /// A file's device, inode, size and modification time: a file replaced by a rename (as
+    /// every stored file is) gets a new one.
+    static func version(of status: stat) -> String {
         let modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
-        let version = "\(String(UInt64(status.st_dev), radix: 36))-\(String(UInt64(status.st_ino), radix: 36))-"
-            + "\(String(size, radix: 36))-\(String(modified, radix: 36))"
-        return StoredFile(bytes: bytes, version: version)
+        return "\(String(UInt64(status.st_dev), radix: 36))-\(String(UInt64(status.st_ino), radix: 36))-"
+            + "\(String(Int(status.st_size), radix: 36))-\(String(modified, radix: 36))"
     }
 
     /// Whether a regular file (not a link) is at `path`.

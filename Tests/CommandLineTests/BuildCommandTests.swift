@@ -25,24 +25,11 @@ func buildPlate(seed: UInt64 = 7, wells: [String] = ["A01", "B02"]) throws -> (d
     return (directory, result.manifestPath)
 }
 
-/// Every regular file below `root`, by relative path, with its bytes.
-func filesBelow(_ root: String) throws -> [String: Data] {
-    var files: [String: Data] = [:]
-    guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
-    for case let relative as String in walker {
-        let path = root + "/" + relative
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-    }
-    return files
-}
-
-/// The files of an experiment's build output that a viewer reads (statistics partials and
-/// the merged statistics are compared too: they are part of the deterministic output).
+/// The files of an experiment's build output that a viewer reads, its shards' tiles as
+/// `LAYER_shards/{level}/{col}_{row}.jpg` (statistics partials and the merged statistics are
+/// compared too: they are part of the deterministic output).
 func buildOutput(storage: String, experiment: String) throws -> [String: Data] {
-    try filesBelow(storage + "/" + experiment)
+    try ShardContents.expanding(filesBelow(storage + "/" + experiment))
 }
 
 struct BuildRun {
@@ -100,7 +87,7 @@ struct BuildRun {
             let dzi = try #require(a["\(layer).dzi"].map { String(decoding: $0, as: UTF8.self) })
             #expect(dzi.contains("TileSize=\"256\"") && dzi.contains("Overlap=\"0\""))
             #expect(a["\(layer).json"] != nil)
-            #expect(a.keys.contains { $0.hasPrefix("\(layer)_files/0/") }, "level 0 (1×1) of \(layer)")
+            #expect(a.keys.contains { $0.hasPrefix("\(layer)_shards/0/") }, "level 0 (1×1) of \(layer)")
             #expect(!a.keys.contains { $0.hasPrefix("\(layer)_intermediate") }, "intermediates are removed")
         }
         #expect(a.keys.filter { $0.hasSuffix(".jpg") }.count > 40)
@@ -137,7 +124,11 @@ struct BuildRun {
         #expect(local.stdout.contains("pyramid: layers=4"), "\(local.stdout)")
 
         let fromQueue = try buildOutput(storage: queued.storage.path, experiment: "queued")
-        let inProcess = try filesBelow(output.path)
+        let inProcess = try ShardContents.expanding(filesBelow(output.path))
+        let shards = { (files: [String: Data]) in files.keys.filter { $0.hasSuffix(".zip") }.sorted() }
+        #expect(shards(try filesBelow(output.path)) == shards(try filesBelow(queued.storage.path + "/queued")),
+                "the same jobs, so the same shards")
+        #expect(!shards(try filesBelow(output.path)).isEmpty)
         for layer in ["DAPI_c0", "DAPI_c1", "GFP_c0", "GFP_c1"] {
             #expect(inProcess["\(layer).dzi"] != nil && inProcess["\(layer).json"] != nil)
         }
@@ -396,7 +387,7 @@ struct BuildRun {
         try run.create("same", manifest: full.manifest)
         try run.initialize("same", ["--clip", "--batch-size", "4"])
         #expect(try run.submit("same", workers: 1).status == 0)
-        let old = try buildOutput(storage: run.storage.path, experiment: "same")
+        let old = try filesBelow(run.storage.path + "/same")
 
         let deleted = try run.run(["experiment", "delete", "same", "--storage", run.storage.path])
         #expect(deleted.status == 0, "\(deleted.stderr)")
@@ -411,11 +402,12 @@ struct BuildRun {
         let rebuilt = try buildOutput(storage: run.storage.path, experiment: "same")
         #expect(differences(rebuilt, expected).isEmpty, "\(differences(rebuilt, expected).prefix(5))")
 
-        // Old tiles left where a build writes (a storage that delete did not see): the build removes
-        // the ones it finds black, so none shows through.
+        // Old shards left where a build writes (a storage that delete did not see): the build
+        // replaces them, and removes those of jobs it finds black, so no old tile shows through.
         try run.create("stale", manifest: sparse.manifest)
         try run.initialize("stale", ["--clip", "--batch-size", "4"])
-        for (relative, bytes) in old where relative.hasSuffix(".jpg") {
+        #expect(old.keys.contains { $0.hasSuffix(".zip") })
+        for (relative, bytes) in old where relative.hasSuffix(".zip") {
             let path = run.storage.path + "/stale/" + relative
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)

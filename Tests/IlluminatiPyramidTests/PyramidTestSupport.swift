@@ -5,6 +5,7 @@ import IlluminatiImaging
 import IlluminatiPyramid
 import IlluminatiSample
 import IlluminatiStorage
+import IlluminatiTestSupport
 
 /// A fresh directory per test, removed when the last reference goes away.
 final class TemporaryDirectory: @unchecked Sendable {
@@ -45,29 +46,23 @@ struct SampleExperiment {
     }
 
     /// Builds as `illuminati pyramid` does.
-    func build(into output: String, threads: Int = 2, statistics: [String] = [],
+    func build(into output: String, threads: Int = 2, statistics: [String] = [], format: PyramidFormat = .shards,
+               keepingIntermediates: Bool = false,
                _ configure: (inout BuildOptions) -> Void = { _ in }) throws -> LocalBuildSummary {
         var options = BuildOptions()
         configure(&options)
         var settings = LocalBuildSettings()
         settings.threads = threads
+        settings.format = format
+        settings.keepIntermediate = keepingIntermediates
         return try LocalBuild(experiment: experiment, layout: layout, output: output, options: options,
                               statisticsInputs: statistics, settings: settings).run()
     }
 }
 
-/// Every file under `root`, by relative path.
+/// Every file under `root`, by relative path, its shards' tiles as `LAYER_shards/{level}/{col}_{row}.jpg`.
 func fileTree(_ root: String) throws -> [String: Data] {
-    var tree: [String: Data] = [:]
-    guard let walker = FileManager.default.enumerator(atPath: root) else { return tree }
-    for case let relative as String in walker {
-        var isDirectory: ObjCBool = false
-        let path = root + "/" + relative
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            tree[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-    }
-    return tree
+    try ShardContents.expanding(filesBelow(root))
 }
 
 /// A single-channel float image.

@@ -124,7 +124,9 @@ struct RenderFailureTests {
         let zeros = [UInt16](repeating: 0, count: 20)
         let blank = zeros.withUnsafeBufferPointer { IntermediateTile.encode(tile, pixels: $0.baseAddress!, width: 4, height: 5, stride: 4) }
         #expect(blank.count == 32)
-        try blank.withUnsafeBytes { try sink.writeIntermediate(tile, bytes: $0) }
+        let again = try store.openSink(layer: "L", job: "3/1_2")
+        try blank.withUnsafeBytes { try again.writeIntermediate(tile, bytes: $0) }
+        try again.commit()
         try back.withUnsafeMutableBufferPointer {
             try IntermediateTile.read(tile, from: store.source(layer: "L"), width: 4, height: 5, into: $0.baseAddress!, stride: 4)
         }

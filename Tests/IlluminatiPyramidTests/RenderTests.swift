@@ -3,6 +3,7 @@ import IlluminatiBuild
 import IlluminatiCore
 import IlluminatiImaging
 import IlluminatiStorage
+import IlluminatiTestSupport
 import Testing
 @testable import IlluminatiPyramid
 
@@ -114,12 +115,48 @@ struct RenderTests {
             #expect(summary.result.tilesWritten > 20)
             trees.append(try fileTree(output.path))
         }
-        #expect(trees[0].keys.contains("DAPI.dzi") && trees[0].keys.contains("DAPI_files/blank.jpg"))
+        #expect(trees[0].keys.contains("DAPI.dzi") && trees[0].keys.contains("DAPI_shards/blank.jpg"))
         #expect(!trees[0].keys.contains { $0.contains("intermediate") })
         for tree in trees.dropFirst() {
             #expect(tree.keys.sorted() == trees[0].keys.sorted())
             let differing = tree.keys.filter { tree[$0] != trees[0][$0] }
             #expect(differing.isEmpty, "differing files: \(differing.sorted().prefix(5))")
+        }
+    }
+
+    @Test("a plain DeepZoom folder holds the tiles the shards hold, a file each")
+    func deepZoomFolder() throws {
+        let sample = try SampleExperiment { _ in }
+        let shards = TemporaryDirectory(), folder = TemporaryDirectory()
+        for (output, format) in [(shards, PyramidFormat.shards), (folder, .dzi)] {
+            _ = try sample.build(into: output.path, format: format) { $0.clip = ClipRequest(upper: .value(3000), lower: 150) }
+        }
+        let packed = try fileTree(shards.path), plain = try fileTree(folder.path)
+        func tiles(_ tree: [String: Data], _ prefix: String) -> [String: Data] {
+            Dictionary(uniqueKeysWithValues: tree.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+        }
+        #expect(tiles(packed, "DAPI_shards/").count > 20)
+        #expect(tiles(packed, "DAPI_shards/") == tiles(plain, "DAPI_files/"))
+        #expect(packed["DAPI.dzi"] == plain["DAPI.dzi"])
+        let descriptor = try JSONDecoder().decode(LayerDescriptor.self, from: try #require(plain["DAPI.json"]))
+        #expect(descriptor.tileStorage == "dzi" && descriptor.tiles == "DAPI_files" && descriptor.blankTile == "DAPI_files/blank.jpg")
+        #expect(!plain.keys.contains { $0.contains("_shards") })
+    }
+
+    @Test("a build creates a file per job, not one per tile")
+    func filesPerBuild() throws {
+        let sample = try SampleExperiment { $0.wells = .count(4) }
+        for batchSize in [4, 16] {
+            let output = TemporaryDirectory()
+            // Intermediates kept: every file the build created is still there (each was written
+            // under a temporary name and renamed once).
+            let summary = try sample.build(into: output.path, keepingIntermediates: true) { $0.batchSize = batchSize }
+            let files = try filesBelow(output.path)
+            let perLayer = LayerDocument.allCases.count
+            #expect(files.count <= 2 * summary.jobs + perLayer * summary.layers.count,
+                    "\(files.count) files for \(summary.jobs) jobs")
+            #expect(files.keys.filter { $0.hasSuffix(".zip") }.count <= summary.jobs)
+            #expect(summary.result.tilesWritten > files.count, "batch \(batchSize): \(summary.result.tilesWritten) tiles")
         }
     }
 
@@ -132,14 +169,14 @@ struct RenderTests {
         let dzi = try String(contentsOfFile: output.file("DAPI.dzi"), encoding: .utf8)
         #expect(dzi.contains("TileSize=\"256\"") && dzi.contains("Overlap=\"0\"") && dzi.contains("Format=\"jpg\""))
         #expect(dzi.contains("Width=\"\(layout.baseSize.width)\" Height=\"\(layout.baseSize.height)\""))
-        let blank = try JPEGDecoder.decodeGray([UInt8](Data(contentsOf: URL(fileURLWithPath: output.file("DAPI_files/blank.jpg")))))
+        let blank = try JPEGDecoder.decodeGray([UInt8](Data(contentsOf: URL(fileURLWithPath: output.file("DAPI_shards/blank.jpg")))))
         #expect(blank.width == 256 && blank.height == 256 && blank.pixels.allSatisfy { $0 == 0 })
         // The well spacer column of the base level is black: not written, counted as blank.
         #expect(summary.result.blankTiles > 0)
         let tree = try fileTree(output.path)
-        let tiles = tree.keys.filter { $0.hasPrefix("DAPI_files/") && $0 != "DAPI_files/blank.jpg" }
+        let tiles = tree.keys.filter { $0.hasPrefix("DAPI_shards/") && $0 != "DAPI_shards/blank.jpg" }
         #expect(tiles.count == summary.result.tilesWritten)
-        #expect(tree["DAPI_files/0/0_0.jpg"] != nil)  // every level down to 1×1
+        #expect(tree["DAPI_shards/0/0_0.jpg"] != nil)  // every level down to 1×1
         for path in tiles {
             let decoded = try JPEGDecoder.decodeGray([UInt8](tree[path]!))
             #expect(decoded.pixels.contains { $0 != 0 }, "\(path) is black but was written")
@@ -148,7 +185,8 @@ struct RenderTests {
         #expect(descriptor.tissueMAPS.zOffset == layout.zOffset)
         #expect(descriptor.geometry.levels.count == layout.maxLevel + 1)
         #expect(descriptor.window.lower == 150 && descriptor.window.upper == 3000)
-        #expect(descriptor.blankTile == "DAPI_files/blank.jpg")
+        #expect(descriptor.blankTile == "DAPI_shards/blank.jpg" && descriptor.tiles == "DAPI_shards")
+        #expect(descriptor.tileStorage == "shards")
         #expect(descriptor.geometry.levels.last?.tissueMAPSZ == layout.tissueMAPSDepth - 1)
     }
 }

@@ -125,14 +125,15 @@ struct PrivateServer {
     let layerIDs: [String: Int64]
     let running: RunningServer
 
-    static func start(_ f: ServerFixture, catalogLifetime: Double, statementTimeout: Double = 5) async throws -> PrivateServer {
+    static func start(_ f: ServerFixture, catalogLifetime: Double, statementTimeout: Double = 5,
+                      storageRoot: String? = nil) async throws -> PrivateServer {
         let (conninfo, connection) = try TestDatabase.create()
         let layout = try PlateLayout(f.experiment.layoutSpec)
         let id = try ExperimentStore(connection).create(f.experiment, layout: layout)
         try MapObjectStore(connection).replace(experimentID: id, outlines: layout.mapObjectOutlines())
         let stored = try ExperimentStore(connection).load(f.experiment.name)
         let name = try connection.execute("SELECT current_database() AS name", name: "name").one().string("name")
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: f.storage, conninfo: conninfo,
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storageRoot ?? f.storage, conninfo: conninfo,
                                                 catalogLifetimeSeconds: catalogLifetime)
         configuration.statementTimeoutSeconds = statementTimeout
         let running = try await TileServer(configuration: configuration).start()

@@ -61,6 +61,20 @@ struct ServerFixture: Sendable {
 
     static let pixelSize = 0.65
 
+    /// Builds the experiment's pyramids into `output` as the fixture's were built, unless
+    /// `configure` changes the options.
+    static func build(_ experiment: Experiment, layout: PlateLayout, into output: String, format: PyramidFormat = .shards,
+                      _ configure: (inout BuildOptions) -> Void = { _ in }) throws {
+        var options = BuildOptions()
+        options.quality = 90
+        options.clip = ClipRequest(upper: .percentile(99.9))
+        configure(&options)
+        var settings = LocalBuildSettings()
+        settings.threads = 2
+        settings.format = format
+        _ = try LocalBuild(experiment: experiment, layout: layout, output: output, options: options, settings: settings).run()
+    }
+
     static func make() async throws -> ServerFixture {
         let root = TemporaryDirectory.make(prefix: "illuminati-serve-test").path
         var spec = SamplePlateSpec()
@@ -82,13 +96,7 @@ struct ServerFixture: Sendable {
         let stored = try ExperimentStore(connection).load(experiment.name)
 
         let storage = root + "/storage"
-        var options = BuildOptions()
-        options.quality = 90
-        options.clip = ClipRequest(upper: .percentile(99.9))
-        var settings = LocalBuildSettings()
-        settings.threads = 2
-        _ = try LocalBuild(experiment: experiment, layout: layout, output: ExperimentStorage(root: storage, experiment: experiment.name).directory,
-                           options: options, settings: settings).run()
+        try build(experiment, layout: layout, into: ExperimentStorage(root: storage, experiment: experiment.name).directory)
 
         let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,
                                                                    conninfo: conninfo))

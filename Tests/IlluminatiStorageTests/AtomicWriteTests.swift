@@ -58,9 +58,10 @@ struct AtomicWriteTests {
         #expect(names(storage.path(ExperimentLayout.statisticsFolder)) == ["DAPI.illumstats"])
     }
 
-    @Test func aLayersFinishSweepsWhatKilledWritersLeft() throws {
+    @Test(arguments: PyramidFormat.allCases)
+    func aLayersFinishSweepsWhatKilledWritersLeft(_ format: PyramidFormat) throws {
         let root = TemporaryDirectory.make(prefix: "illuminati-storage")
-        let storage = ExperimentStorage(root: root.path, experiment: "plate")
+        let storage = ExperimentStorage(root: root.path, experiment: "plate", pyramidFormat: format)
         let layer = LayerLayout("DAPI")
         let tile = TileAddress(level: 3, row: 0, column: 1)
         let sink = try storage.pyramids.openSink(layer: "DAPI", job: "3/0_0")
@@ -68,16 +69,22 @@ struct AtomicWriteTests {
         try [UInt8]([4, 5]).withUnsafeBytes { try sink.writeIntermediate(tile, bytes: $0) }
         try sink.commit()
         // What a worker killed between writing and renaming leaves: hidden, ending in .tmp.
-        let leftovers = [storage.path(layer.levelFolder(3)) + "/.1_0.jpg.4242.17.tmp",
-                         storage.path(layer.tilesFolder) + "/.blank.jpg.4242.18.tmp",
+        let tiles = storage.path(layer.tilesFolder(format))
+        let leftovers = [format == .dzi ? storage.path(layer.levelFolder(3)) + "/.1_0.jpg.4242.17.tmp" : tiles + "/.3-0_0.zip.4242.17.tmp",
+                         tiles + "/.blank.jpg.4242.18.tmp",
                          storage.path(layer.intermediateLevelFolder(3)) + "/.1_0.fx16.4242.19.tmp"]
         for path in leftovers { #expect(FileManager.default.createFile(atPath: path, contents: Data([0]))) }
 
         let documents = LayerDocuments(deepZoom: Array("<Image/>".utf8), blankTile: [9], descriptor: Array("{}".utf8))
         try storage.pyramids.finishLayer("DAPI", documents: documents, keepingIntermediates: true)
         for path in leftovers { #expect(!FileManager.default.fileExists(atPath: path), "\(path) was not swept") }
-        #expect(names(storage.path(layer.levelFolder(3))) == ["1_0.jpg"])
         #expect(names(storage.path(layer.intermediateLevelFolder(3))) == ["1_0.fx16"])
-        #expect(names(storage.path(layer.tilesFolder)) == ["3", "blank.jpg"])
+        switch format {
+        case .dzi:
+            #expect(names(storage.path(layer.levelFolder(3))) == ["1_0.jpg"])
+            #expect(names(tiles) == ["3", "blank.jpg"])
+        case .shards:
+            #expect(names(tiles) == ["3-0_0.zip", "blank.jpg"])
+        }
     }
 }

@@ -13,7 +13,8 @@ struct PlantedLinkTests {
     let elsewhere = TemporaryDirectory.make(prefix: "illuminati-elsewhere")
     var storage: ExperimentStorage { ExperimentStorage(root: root.path, experiment: "plate") }
 
-    private func writeTile(_ tile: TileAddress, layer: String = "DAPI") throws {
+    private func writeTile(_ tile: TileAddress, layer: String = "DAPI", format: PyramidFormat = .shards) throws {
+        let storage = ExperimentStorage(root: root.path, experiment: "plate", pyramidFormat: format)
         let sink = try storage.pyramids.openSink(layer: layer, job: "job")
         try [UInt8]([0xFF, 0xD8]).withUnsafeBytes { try sink.writeTile(tile, jpeg: $0) }
         try sink.commit()
@@ -45,17 +46,17 @@ struct PlantedLinkTests {
     @Test func atALayersFolders() throws {
         try storage.create()
         let layer = LayerLayout("DAPI")
-        #expect(symlink(elsewhere.path, storage.path(layer.tilesFolder)) == 0)
-        expectRefused(storage.path(layer.tilesFolder)) { try writeTile(TileAddress(level: 2, row: 0, column: 0)) }
+        #expect(symlink(elsewhere.path, storage.path(layer.shardsFolder)) == 0)
+        expectRefused(storage.path(layer.shardsFolder)) { try writeTile(TileAddress(level: 2, row: 0, column: 0)) }
         let documents = LayerDocuments(deepZoom: [1], blankTile: [2], descriptor: [3])
-        expectRefused(storage.path(layer.tilesFolder)) {
+        expectRefused(storage.path(layer.shardsFolder)) {
             try storage.pyramids.finishLayer("DAPI", documents: documents, keepingIntermediates: false)
         }
 
-        try writeTile(TileAddress(level: 0, row: 0, column: 0), layer: "GFP")
+        try writeTile(TileAddress(level: 0, row: 0, column: 0), layer: "GFP", format: .dzi)
         let level = storage.path(LayerLayout("GFP").levelFolder(1))
         #expect(symlink(elsewhere.path, level) == 0)
-        expectRefused(level) { try writeTile(TileAddress(level: 1, row: 0, column: 0), layer: "GFP") }
+        expectRefused(level) { try writeTile(TileAddress(level: 1, row: 0, column: 0), layer: "GFP", format: .dzi) }
     }
 
     @Test func atTheStatisticsFolder() throws {
@@ -67,20 +68,22 @@ struct PlantedLinkTests {
         }
     }
 
-    @Test func atAFilesName() throws {
+    @Test(arguments: PyramidFormat.allCases)
+    func atAFilesName(_ format: PyramidFormat) throws {
+        let storage = ExperimentStorage(root: root.path, experiment: "plate", pyramidFormat: format)
         let tile = TileAddress(level: 0, row: 0, column: 0)
-        try writeTile(tile)
+        try writeTile(tile, format: format)
         let target = elsewhere.file("victim")
         #expect(FileManager.default.createFile(atPath: target, contents: Data("keep".utf8)))
-        let path = storage.path(LayerLayout("DAPI").tile(tile))
+        let path = storage.path(format == .dzi ? LayerLayout("DAPI").tile(tile) : LayerLayout("DAPI").shard(job: "job")!)
         try FileManager.default.removeItem(atPath: path)
         #expect(symlink(target, path) == 0)
         let source = storage.pyramids.source(layer: "DAPI")
         #expect(throws: StorageError.self, "a reader refuses a link") { _ = try source.tile(tile) }
         #expect(!source.containsTile(tile))
 
-        try writeTile(tile)
-        #expect(try source.tile(tile)?.bytes == [0xFF, 0xD8], "a writer replaces the link itself")
+        try writeTile(tile, format: format)
+        #expect(try storage.pyramids.source(layer: "DAPI").tile(tile)?.bytes == [0xFF, 0xD8], "a writer replaces the link itself")
         #expect(FileManager.default.contents(atPath: target) == Data("keep".utf8))
     }
 
@@ -90,12 +93,16 @@ struct PlantedLinkTests {
         let throughLink = ExperimentStorage(root: linked, experiment: "plate")
         let sink = try throughLink.pyramids.openSink(layer: "DAPI", job: "job")
         try [UInt8]([7]).withUnsafeBytes { try sink.writeTile(TileAddress(level: 0, row: 0, column: 0), jpeg: $0) }
-        #expect(FileManager.default.fileExists(atPath: storage.path(LayerLayout("DAPI").tile(TileAddress(level: 0, row: 0, column: 0)))))
+        try sink.commit()
+        #expect(FileManager.default.fileExists(atPath: storage.path(LayerLayout("DAPI").shard(job: "job")!)))
     }
 
-    @Test func foldersItMakesArePrivate() throws {
-        try writeTile(TileAddress(level: 4, row: 1, column: 1))
-        for folder in [storage.directory, storage.path(LayerLayout("DAPI").tilesFolder), storage.path(LayerLayout("DAPI").levelFolder(4))] {
+    @Test(arguments: PyramidFormat.allCases)
+    func foldersItMakesArePrivate(_ format: PyramidFormat) throws {
+        try writeTile(TileAddress(level: 4, row: 1, column: 1), format: format)
+        let layer = LayerLayout("DAPI")
+        let folders = format == .dzi ? [layer.tilesFolder, layer.levelFolder(4)] : [layer.shardsFolder]
+        for folder in [storage.directory] + folders.map(storage.path) {
             var status = stat()
             #expect(lstat(folder, &status) == 0)
             #expect(status.st_mode & 0o777 == 0o700, "\(folder): \(String(status.st_mode & 0o777, radix: 8))")

@@ -17,7 +17,23 @@ struct StorageLayoutTests {
         #expect(layer.intermediatesFolder == "DAPI_c0_intermediate")
         #expect(layer.intermediateLevelFolder(10) == "DAPI_c0_intermediate/10")
         #expect(layer.intermediate(TileAddress(level: 10, row: 2, column: 5)) == "DAPI_c0_intermediate/10/5_2.fx16")
-        #expect(LayerDocument.allCases.map(layer.path(of:)) == ["DAPI_c0.dzi", "DAPI_c0_files/blank.jpg", "DAPI_c0.json"])
+        #expect(LayerDocument.allCases.map { layer.path(of: $0, .dzi) } == ["DAPI_c0.dzi", "DAPI_c0_files/blank.jpg", "DAPI_c0.json"])
+    }
+
+    @Test func shardFiles() {
+        let layer = LayerLayout("DAPI_c0")
+        #expect(layer.shardsFolder == "DAPI_c0_shards")
+        #expect(layer.shard(job: "11/8_0") == "DAPI_c0_shards/11-8_0.zip")
+        #expect(layer.shard(job: "job") == "DAPI_c0_shards/job.zip")
+        for refused in ["", ".hidden", "/11/0_0", "a b", "a\\b", "é"] { #expect(layer.shard(job: refused) == nil, "\(refused)") }
+        #expect(LayerDocument.allCases.map { layer.path(of: $0, .shards) } == ["DAPI_c0.dzi", "DAPI_c0_shards/blank.jpg", "DAPI_c0.json"])
+        let tile = TileAddress(level: 11, row: 3, column: 7)
+        #expect(LayerLayout.shardEntry(tile) == "11/7_3.jpg")
+        #expect(LayerLayout.tile(shardEntry: "11/7_3.jpg") == tile)
+        for other in ["11/7_3.jpeg", "11/7-3.jpg", "7_3.jpg", "a/11/7_3.jpg", "11/7_3_1.jpg", "-1/7_3.jpg", "11/_3.jpg",
+                      "1234567890/0_0.jpg", "blank.jpg"] {
+            #expect(LayerLayout.tile(shardEntry: other[...]) == nil, "\(other)")
+        }
     }
 
     @Test func statistics() {

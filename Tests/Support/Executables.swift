@@ -57,6 +57,18 @@ public enum Executables {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TestSupportError("\(executable) not found; run `swift build` before `swift test` (make test does)")
         }
+        return try start(executable: executable, arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Runs a program of the system, found on PATH (`scripts/install-deps --test` installs
+    /// those the tests use), such as `unzip` or `python3`.
+    public static func runTool(_ name: String, _ arguments: [String]) throws -> Outcome {
+        try TestLane.require("process", for: "starting \(name)")
+        return try start(executable: "/usr/bin/env", [name] + arguments).finish()
+    }
+
+    private static func start(executable: String, _ arguments: [String], environment: [String: String] = [:],
+                              currentDirectory: String? = nil) throws -> Running {
         var env = ProcessInfo.processInfo.environment.filter { key, _ in key != "DATABASE_URL" && !key.hasPrefix("PG") }
         for (key, value) in environment { env[key] = value }
         let process = Process()

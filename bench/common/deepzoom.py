@@ -1,8 +1,11 @@
 """Reading DeepZoom (DZI) pyramids: descriptor, level sizes, tiles."""
+import io
 import math
 import os
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,8 @@ from PIL import Image
 
 @dataclass
 class DeepZoom:
-    """One `NAME.dzi` + `NAME_files/{level}/{col}_{row}.{ext}` pyramid."""
+    """One `NAME.dzi` + `NAME_files/{level}/{col}_{row}.{ext}` pyramid, or illuminati's
+    shards: `NAME_shards/*.zip`, stored ZIPs whose entries are `{level}/{col}_{row}.{ext}`."""
     dzi: Path
     width: int
     height: int
@@ -31,7 +35,26 @@ class DeepZoom:
 
     @property
     def files_dir(self) -> Path:
-        return self.dzi.with_name(self.dzi.stem + "_files")
+        """Where the tiles and the blank tile are: the shards' folder when there is one."""
+        shards = self.dzi.with_name(self.dzi.stem + "_shards")
+        return shards if shards.is_dir() else self.dzi.with_name(self.dzi.stem + "_files")
+
+    @cached_property
+    def shard_entries(self) -> dict[tuple[int, int, int], tuple[Path, str]] | None:
+        """(level, col, row) -> (shard, entry name) from the shards' central directories; None
+        for a plain DeepZoom folder."""
+        if not self.files_dir.name.endswith("_shards"):
+            return None
+        found = {}
+        suffix = "." + self.format
+        for shard in sorted(self.files_dir.glob("*.zip")):
+            with zipfile.ZipFile(shard) as z:
+                for name in z.namelist():
+                    level, _, tile = name.partition("/")
+                    if level.isdigit() and tile.endswith(suffix):
+                        col, row = tile[: -len(suffix)].split("_")
+                        found[(int(level), int(col), int(row))] = (shard, name)
+        return found
 
     @property
     def max_level(self) -> int:
@@ -57,8 +80,12 @@ class DeepZoom:
     def read_tile(self, level: int, col: int, row: int):
         """(pixels as uint8 HxW, whether it was the shared blank tile) or (None, False) when
         the tile is missing and no blank tile is known."""
-        path = self.tile_path(level, col, row)
-        if path.exists():
+        if self.shard_entries is not None:
+            if (level, col, row) in self.shard_entries:
+                shard, name = self.shard_entries[(level, col, row)]
+                with zipfile.ZipFile(shard) as z:
+                    return decode_gray(io.BytesIO(z.read(name))), False
+        elif (path := self.tile_path(level, col, row)).exists():
             return decode_gray(path), False
         if self.blank_tile is not None:
             h, w = self.expected_tile_shape(level, col, row)
@@ -68,6 +95,10 @@ class DeepZoom:
     def written_tiles(self) -> dict[int, set[tuple[int, int]]]:
         """Tiles present on disk per level, as (col, row)."""
         found: dict[int, set[tuple[int, int]]] = {}
+        if self.shard_entries is not None:
+            for level, col, row in self.shard_entries:
+                found.setdefault(level, set()).add((col, row))
+            return found
         suffix = "." + self.format
         for entry in os.scandir(self.files_dir):
             if not entry.is_dir() or not entry.name.isdigit():
@@ -98,7 +129,8 @@ def level_size(width: int, height: int, level: int) -> tuple[int, int]:
     return h, w
 
 
-def decode_gray(path: Path) -> np.ndarray:
+def decode_gray(path) -> np.ndarray:
+    """An 8-bit grayscale JPEG from a path or a file object."""
     with Image.open(path) as im:
         if im.mode != "L":
             raise ValueError(f"{path}: expected an 8-bit grayscale JPEG, got mode {im.mode}")

@@ -202,8 +202,10 @@ def count_tiles(folder: Path) -> tuple[int, int]:
 
 
 def tile_digests(folder: Path) -> dict[str, bytes]:
-    """sha1 of every file of the viewer output (`*.dzi` and `*_files/**`) below `folder`."""
+    """sha1 of every file of the viewer output (`*.dzi` and `*_files/**`) below `folder`; the
+    tiles of shards (`*_shards/*.zip`) as `NAME_shards/{level}/{col}_{row}.jpg`."""
     import hashlib
+    import zipfile
     out = {}
     folder = Path(folder)
     if not folder.exists():
@@ -211,6 +213,14 @@ def tile_digests(folder: Path) -> dict[str, bytes]:
     for entry in os.scandir(folder):
         if entry.is_file() and entry.name.endswith(".dzi"):
             out[entry.name] = hashlib.sha1(Path(entry.path).read_bytes()).digest()
+        elif entry.is_dir() and entry.name.endswith("_shards"):
+            for shard in os.scandir(entry.path):
+                if shard.name.endswith(".zip") and not shard.name.startswith("."):
+                    with zipfile.ZipFile(shard.path) as z:
+                        for name in z.namelist():
+                            out[f"{entry.name}/{name}"] = hashlib.sha1(z.read(name)).digest()
+                elif shard.name == "blank.jpg":
+                    out[f"{entry.name}/{shard.name}"] = hashlib.sha1(Path(shard.path).read_bytes()).digest()
         elif entry.is_dir() and entry.name.endswith("_files"):
             for root, _, files in os.walk(entry.path):
                 for f in files:

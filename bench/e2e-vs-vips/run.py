@@ -239,7 +239,7 @@ def compare(ours_dir: Path, vips_dir: Path, samples: int = 24) -> dict:
             facts["problems"].append(f"{dzi.name}: ours has no such layer")
             continue
         o = DeepZoom.open(o_path)
-        blank = ours_dir / f"{dzi.stem}_files" / "blank.jpg"
+        blank = o.files_dir / "blank.jpg"
         o.blank_tile = blank if blank.exists() else None
         if (o.width, o.height) != (v.width, v.height):
             facts["problems"].append(f"{dzi.stem}: ours {o.width}x{o.height} vs vips {v.width}x{v.height}")

@@ -9,7 +9,8 @@ exists at every zoom level of every layer, requested round-robin by wrk (2 threa
 machine's cores.
 
 Needs wrk (Debian: apt-get install wrk). Last line:
-RESULT tiles_per_s=<requests/s> p50_ms=<...> p99_ms=<...> errors=<non-2xx + socket errors>
+RESULT tiles_per_s=<requests/s> p50_ms=<...> p99_ms=<...> errors=<non-2xx + socket errors + tiles of a
+sample of 100 that differ from the stored bytes>
 """
 import argparse
 import json
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,21 +50,45 @@ def parse_args():
     return p.parse_args()
 
 
-def tile_paths(storage: Path, experiment: dict) -> list[str]:
-    """Every stored tile of every layer, as a TissueMAPS route path (z 0 = coarsest)."""
+def stored_tiles(storage: Path, experiment: str, layer: str) -> list[tuple[int, str, str, object]]:
+    """(level, column, row, where) of every tile a layer's build wrote: the entries of its
+    shards (`LAYER_shards/*.zip`; where = (shard, entry)), or the files of a DeepZoom folder
+    (`LAYER_files/`, as built before shards; where = the file)."""
+    shards = storage / experiment / f"{layer}_shards"
+    if shards.is_dir():
+        found = [(name, (shard, name)) for shard in sorted(shards.glob("*.zip"))
+                 for name in zipfile.ZipFile(shard).namelist()]
+    else:
+        files = storage / experiment / f"{layer}_files"
+        found = [(f"{d.name}/{tile.name}", tile) for d in files.iterdir() if d.name.isdigit() for tile in d.glob("*.jpg")]
+    tiles = []
+    for name, where in found:
+        level, _, tile = name.partition("/")
+        column, row = tile.removesuffix(".jpg").split("_")
+        tiles.append((int(level), column, row, where))
+    return tiles
+
+
+def stored_bytes(where) -> bytes:
+    if isinstance(where, tuple):
+        with zipfile.ZipFile(where[0]) as z:
+            return z.read(where[1])
+    return Path(where).read_bytes()
+
+
+def tile_paths(storage: Path, experiment: dict) -> list[tuple[str, object]]:
+    """Every stored tile of every layer, as a TissueMAPS route path (z 0 = coarsest), with
+    where its bytes are stored."""
     paths = []
     for layer in experiment["layers"]:
-        files = storage / experiment["name"] / f"{layer['name']}_files"
-        levels = sorted(int(d.name) for d in files.iterdir() if d.name.isdigit())
-        max_level, max_zoom = levels[-1], layer["max_zoom"]
-        for level in levels:
+        tiles = stored_tiles(storage, experiment["name"], layer["name"])
+        max_level, max_zoom = max(level for level, _, _, _ in tiles), layer["max_zoom"]
+        for level, column, row, where in sorted(tiles, key=lambda t: t[:3]):
             z = level - max_level + max_zoom
             if z < 0:
                 continue
-            for tile in (files / str(level)).glob("*.jpg"):
-                column, row = tile.stem.split("_")
-                paths.append(f"/api/experiments/{experiment['id']}/channel_layers/{layer['id']}/tiles"
-                             f"?x={column}&y={row}&z={z}")
+            paths.append((f"/api/experiments/{experiment['id']}/channel_layers/{layer['id']}/tiles"
+                          f"?x={column}&y={row}&z={z}", where))
     return paths
 
 
@@ -95,7 +121,11 @@ def main():
         port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
         base = f"http://127.0.0.1:{port}"
         experiment = json.load(urllib.request.urlopen(f"{base}/api/experiments/demo"))["data"]
-        paths = tile_paths(state / "storage", experiment)
+        stored = tile_paths(state / "storage", experiment)
+        paths = [path for path, _ in stored]
+        # The server must answer the stored bytes, not the blank tile it falls back to.
+        mismatched = sum(urllib.request.urlopen(base + path).read() != stored_bytes(where)
+                         for path, where in stored[:: max(1, len(stored) // 100)])
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
             listing.write("\n".join(paths) + "\n")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -111,7 +141,7 @@ def main():
         server.wait(timeout=30)
     print(out)
     requests = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    errors = 0
+    errors = mismatched
     if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
         errors += int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):

@@ -8,14 +8,20 @@ import IlluminatiPyramid
 import IlluminatiStorage
 import Logging
 
+extension PyramidFormat: ExpressibleByArgument {}
+
 struct PyramidCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pyramid",
         abstract: "Build DeepZoom pyramids from a manifest on this machine, without a database.",
         discussion: """
-            Writes OUTPUT/LAYER.dzi, OUTPUT/LAYER_files/{level}/{col}_{row}.jpg (black tiles are not \
-            written; LAYER_files/blank.jpg stands for them) and OUTPUT/LAYER.json (geometry, window, \
-            correction, TissueMAPS zoom offset).
+            Writes OUTPUT/LAYER.dzi, OUTPUT/LAYER.json (geometry, window, correction, TissueMAPS zoom \
+            offset) and the tiles {level}/{col}_{row}.jpg; black tiles are not written, a blank.jpg \
+            stands for them. With --format shards (the default, what `submit` writes and `serve` \
+            reads) the tiles are entries of stored ZIP files, one per job, \
+            OUTPUT/LAYER_shards/{level}-{col}_{row}.zip, and the blank tile is \
+            OUTPUT/LAYER_shards/blank.jpg: a build creates a file per job instead of one per tile. \
+            With --format dzi they are a plain DeepZoom folder, OUTPUT/LAYER_files/, for static hosting.
 
             Intensity window: raw samples v in [lower, upper] become bytes \
             clamp(floor((v - lower) * 255 / (upper - lower) + 1/2), 0, 255). Without --clip options the \
@@ -29,6 +35,9 @@ struct PyramidCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var output: String
+
+    @Option(name: .long, help: "How tiles are kept: shards (stored ZIPs, one per job) or dzi (a file per tile).")
+    var format: PyramidFormat = .shards
 
     @Option(name: .long, help: ArgumentHelp("Layers to build, comma-separated (default: all).", valueName: "A,B"))
     var layers: String?
@@ -112,6 +121,7 @@ struct PyramidCommand: ParsableCommand {
         settings.threads = threads
         settings.cacheBytes = cacheMb << 20
         settings.keepIntermediate = keepIntermediate
+        settings.format = format
         let directory = FileManager.default.currentDirectoryPath
         let reporter = PhaseProgress()
         let summary = try BuildPyramidLocally(logger: Logger(label: "illuminati")) { phase, done, total in
