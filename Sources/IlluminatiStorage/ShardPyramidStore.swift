@@ -31,7 +31,7 @@ final class ShardTileSink: TileSink {
     /// The shard's path in the experiment's folder.
     private let shard: String
     private let writer: FolderWriter
-    private var pending: (file: PendingFile, archive: ShardWriter)?
+    private var pending: (file: PendingFile, archive: ZipWriter)?
     private var intermediates: [(tile: TileAddress, bytes: [UInt8])] = []
 
     init(experiment: ExperimentStorage, layer: LayerLayout, shard: String) {
@@ -77,11 +77,12 @@ final class ShardTileSink: TileSink {
     }
 
     /// The shard being written, its temporary made by the first tile.
-    private func open() throws -> ShardWriter {
+    private func open() throws -> ZipWriter {
         if let pending { return pending.archive }
         let (folder, name) = ExperimentStorage.split(shard)
         let file = try PendingFile(name, in: try writer.folder(folder))
-        let archive = ShardWriter(file: file.descriptor, path: file.path)
+        let archive = ZipWriter(file: file.descriptor, path: file.path,
+                                capacity: .plain(archive: "shard", advice: "use a smaller batch size"))
         pending = (file, archive)
         return archive
     }

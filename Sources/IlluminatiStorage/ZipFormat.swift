@@ -1,12 +1,14 @@
-/// The part of the ZIP format (PKWARE APPNOTE 6.3) a tile shard uses: stored entries (method
-/// 0) with their sizes and CRC-32 in the local header (no data descriptors), no extra fields,
-/// no comments, one disk, no ZIP64. `unzip`, Python's `zipfile` and every DeepZoom reader of
-/// `.szi` files read this; readers here refuse anything else rather than guess.
+/// The part of the ZIP format (PKWARE APPNOTE 6.3) tile shards and `.szi` exports use: stored
+/// entries (method 0) with their sizes and CRC-32 in the local header (no data descriptors),
+/// no comments, one disk. `unzip`, Python's `zipfile` and every DeepZoom reader of `.szi` files
+/// read this; readers here refuse anything else rather than guess.
 ///
 ///     local header   30 bytes + name, then the entry's bytes        (per entry)
-///     central header 46 bytes + name                                (per entry, after all data)
+///     central header 46 bytes + name [+ ZIP64 offset, 12 bytes]     (per entry, after all data)
+///     [ZIP64 end record 56 bytes, ZIP64 locator 20 bytes]           (`Zip64Format`)
 ///     end record     22 bytes: entry count, directory size and offset
-/// All integers little-endian.
+/// All integers little-endian. Shards never need ZIP64 (a job's tiles stay far below its
+/// limits, `ZipWriter.Capacity.plain`); an export of a whole plate does.
 enum ZipFormat {
     static let localHeaderSignature: UInt32 = 0x0403_4B50
     static let centralHeaderSignature: UInt32 = 0x0201_4B50
@@ -18,6 +20,15 @@ enum ZipFormat {
     /// ZIP64 marks its archives with all-ones counts and offsets, so a plain archive stays below them.
     static let maximumEntries = 0xFFFE
     static let maximumOffset = 0xFFFF_FFFE
+
+    /// The largest entry count and offset (or size) written in the plain fields: beyond them
+    /// an archive uses ZIP64 records.
+    struct Limits: Hashable, Sendable {
+        var entries: Int
+        var offset: Int
+
+        static let plain = Limits(entries: maximumEntries, offset: maximumOffset)
+    }
 
     /// 1.0: enough for stored entries.
     static let versionNeeded: UInt16 = 10
@@ -35,6 +46,9 @@ enum ZipFormat {
         var crc32: UInt32
         var size: Int
         var headerOffset: Int
+        /// Its local header starts past the plain limits: the central header gives its offset
+        /// in a ZIP64 extra field.
+        var zip64Offset = false
 
         /// Where the entry's bytes start: after its local header (which has no extra field).
         var dataOffset: Int { headerOffset + localHeaderSize + name.utf8.count }
@@ -44,29 +58,31 @@ enum ZipFormat {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(localHeaderSize + entry.name.utf8.count)
         bytes.appendLittleEndian(localHeaderSignature)
-        appendDescription(of: entry, to: &bytes)
+        appendDescription(of: entry, extraLength: 0, to: &bytes)
         bytes.append(contentsOf: entry.name.utf8)
         return bytes
     }
 
     static func centralHeader(_ entry: Entry) -> [UInt8] {
+        let extra = entry.zip64Offset ? Zip64Format.offsetField(entry.headerOffset) : []
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(centralHeaderSize + entry.name.utf8.count)
+        bytes.reserveCapacity(centralHeaderSize + entry.name.utf8.count + extra.count)
         bytes.appendLittleEndian(centralHeaderSignature)
         bytes.appendLittleEndian(versionMadeBy)
-        appendDescription(of: entry, to: &bytes)
+        appendDescription(of: entry, extraLength: extra.count, to: &bytes)
         bytes.appendLittleEndian(UInt16(0))  // comment
         bytes.appendLittleEndian(UInt16(0))  // disk
         bytes.appendLittleEndian(UInt16(0))  // internal attributes
         bytes.appendLittleEndian(externalAttributes)
-        bytes.appendLittleEndian(UInt32(entry.headerOffset))
+        bytes.appendLittleEndian(entry.zip64Offset ? UInt32.max : UInt32(entry.headerOffset))
         bytes.append(contentsOf: entry.name.utf8)
+        bytes.append(contentsOf: extra)
         return bytes
     }
 
     /// The 26 bytes both headers give an entry, from the version needed to the extra field's length.
-    private static func appendDescription(of entry: Entry, to bytes: inout [UInt8]) {
-        bytes.appendLittleEndian(versionNeeded)
+    private static func appendDescription(of entry: Entry, extraLength: Int, to bytes: inout [UInt8]) {
+        bytes.appendLittleEndian(entry.zip64Offset ? Zip64Format.versionNeeded : versionNeeded)
         bytes.appendLittleEndian(UInt16(0))  // flags
         bytes.appendLittleEndian(UInt16(0))  // method: stored
         bytes.appendLittleEndian(dosTime)
@@ -75,19 +91,27 @@ enum ZipFormat {
         bytes.appendLittleEndian(UInt32(entry.size))  // compressed
         bytes.appendLittleEndian(UInt32(entry.size))  // uncompressed
         bytes.appendLittleEndian(UInt16(entry.name.utf8.count))
-        bytes.appendLittleEndian(UInt16(0))  // extra field
+        bytes.appendLittleEndian(UInt16(extraLength))
     }
 
-    static func endRecord(entries: Int, directorySize: Int, directoryOffset: Int) -> [UInt8] {
+    /// What follows the central directory: the end record, after the ZIP64 end record and its
+    /// locator when the count, size or offset is past `limits` (then those fields of the end
+    /// record are all ones, which tells readers to look for ZIP64).
+    static func end(entries: Int, directorySize: Int, directoryOffset: Int, limits: Limits = .plain) -> [UInt8] {
+        let manyEntries = entries > limits.entries
+        let farDirectory = directoryOffset > limits.offset, largeDirectory = directorySize > limits.offset
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(endSize)
+        if manyEntries || farDirectory || largeDirectory {
+            bytes = Zip64Format.endRecords(entries: entries, directorySize: directorySize, directoryOffset: directoryOffset)
+        }
+        bytes.reserveCapacity(bytes.count + endSize)
         bytes.appendLittleEndian(endSignature)
         bytes.appendLittleEndian(UInt16(0))  // this disk
         bytes.appendLittleEndian(UInt16(0))  // the directory's disk
-        bytes.appendLittleEndian(UInt16(entries))  // on this disk
-        bytes.appendLittleEndian(UInt16(entries))  // in all
-        bytes.appendLittleEndian(UInt32(directorySize))
-        bytes.appendLittleEndian(UInt32(directoryOffset))
+        bytes.appendLittleEndian(manyEntries ? UInt16.max : UInt16(entries))  // on this disk
+        bytes.appendLittleEndian(manyEntries ? UInt16.max : UInt16(entries))  // in all
+        bytes.appendLittleEndian(largeDirectory ? UInt32.max : UInt32(directorySize))
+        bytes.appendLittleEndian(farDirectory ? UInt32.max : UInt32(directoryOffset))
         bytes.appendLittleEndian(UInt16(0))  // comment
         return bytes
     }
