@@ -19,7 +19,10 @@ import IlluminatiCore
 ///     NAME_files/{level}/{col}_{row}.jpg           tiles
 ///     NAME_files/blank.jpg                         the shared black tile
 ///
-/// Black tiles are written in neither.
+/// Black tiles are written in neither. `illuminati pyramid --format szi` adds the layer's
+/// static export, every tile included (`ExportArchive`):
+///
+///     NAME.szi
 public struct LayerLayout: Hashable, Sendable {
     public let name: String
 
@@ -75,6 +78,12 @@ public struct LayerLayout: Hashable, Sendable {
         return Int(text)
     }
 
+    // MARK: Exports
+
+    /// The `.szi` export of the layer that `illuminati pyramid --format szi` writes next to its
+    /// other files (`ExportArchive` says what is inside).
+    public var szi: String { "\(name).szi" }
+
     // MARK: Both
 
     /// The folder a format keeps the layer's tiles and blank tile in.
@@ -102,9 +111,10 @@ public struct LayerLayout: Hashable, Sendable {
         }
     }
 
-    /// Everything of the layer in any format, for removing it whole.
+    /// Everything of the layer in any format, its `.szi` included, for removing it whole: a
+    /// `.szi` left from an earlier build would no longer hold the layer's tiles.
     var everything: [String] {
-        PyramidFormat.allCases.map(tilesFolder) + [intermediatesFolder, deepZoom, descriptor]
+        PyramidFormat.allCases.map(tilesFolder) + [intermediatesFolder, deepZoom, descriptor, szi]
     }
 
     static func tileName(_ tile: TileAddress, _ fileExtension: String) -> String {

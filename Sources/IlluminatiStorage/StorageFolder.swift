@@ -36,15 +36,15 @@ final class StorageFolder {
     }
 
     /// The folder `name` in this one, never through a link; nil when it is missing and
-    /// `creating` is false.
-    func subfolder(_ name: String, creating: Bool) throws -> StorageFolder? {
+    /// `creating` is false. A folder made has `mode` (less the umask): private unless asked.
+    func subfolder(_ name: String, creating: Bool, mode: mode_t = 0o700) throws -> StorageFolder? {
         let target = path + "/" + name
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
             throw StorageError(path: target, reason: "\"\(name)\" cannot name a folder of the storage")
         }
         var next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if next < 0 && errno == ENOENT && creating {
-            guard mkdirat(descriptor, name, 0o700) == 0 || errno == EEXIST else {
+            guard mkdirat(descriptor, name, mode) == 0 || errno == EEXIST else {
                 throw StorageError.system(target, "cannot create the folder")
             }
             next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -98,6 +98,20 @@ final class StorageFolder {
 
     func writeAtomically(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
         try writeAtomically(name) { file in try writeFully(file, bytes, path: path + "/" + name) }
+    }
+
+    /// Writes a new file `name` in one go, where nothing is yet (a folder being filled under a
+    /// temporary name, which readers do not see).
+    func createFile(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
+        let file = openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard file >= 0 else { throw StorageError.system(path + "/" + name, "cannot create") }
+        do {
+            try writeFully(file, bytes, path: path + "/" + name)
+        } catch {
+            close(file)
+            throw error
+        }
+        guard close(file) == 0 else { throw StorageError.system(path + "/" + name, "cannot write") }
     }
 
     /// Removes the file `name` when it is there.

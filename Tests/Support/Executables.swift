@@ -63,8 +63,14 @@ public enum Executables {
     /// Runs a program of the system, found on PATH (`scripts/install-deps --test` installs
     /// those the tests use), such as `unzip` or `python3`.
     public static func runTool(_ name: String, _ arguments: [String]) throws -> Outcome {
+        try startTool(name, arguments).finish()
+    }
+
+    /// Starts a program of the system, found on PATH, that runs until it is stopped (a static
+    /// file server: `python3 -m http.server`).
+    public static func startTool(_ name: String, _ arguments: [String]) throws -> Running {
         try TestLane.require("process", for: "starting \(name)")
-        return try start(executable: "/usr/bin/env", [name] + arguments).finish()
+        return try start(executable: "/usr/bin/env", [name] + arguments)
     }
 
     private static func start(executable: String, _ arguments: [String], environment: [String: String] = [:],
