@@ -121,6 +121,15 @@ public struct LayerDescriptor: Hashable, Sendable, Codable {
         downsampling = "2x2 mean of 16-bit fixed point (8 fractional bits), round half up; odd edges average the pixels that exist; rounded to 8 bits only when a tile is encoded"
     }
 
+    /// The tile grid the descriptor describes; nil unless its levels are the ones its base size
+    /// and tile size give (a descriptor that contradicts itself).
+    public var pyramidLayout: PyramidLayout? {
+        guard let layout = try? PyramidLayout(baseSize: PixelSize(height: geometry.height, width: geometry.width),
+                                              tileSize: geometry.tileSize),
+              layout.maxLevel == geometry.maxLevel, layout.tissueMAPSDepth == tissueMAPS.depth else { return nil }
+        return layout
+    }
+
     /// Pretty, key-sorted JSON: the same descriptor always gives the same bytes.
     public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -144,10 +153,15 @@ public enum DeepZoomFiles {
 
     /// `NAME.dzi`, the shared black tile and `NAME.json`, as a layer's finish publishes them.
     public static func documents(_ descriptor: LayerDescriptor, layout: PyramidLayout) throws -> LayerDocuments {
-        let black = [UInt8](repeating: 0, count: layout.tileSize * layout.tileSize)
-        return LayerDocuments(
+        LayerDocuments(
             deepZoom: Array(dzi(layout).utf8),
-            blankTile: try JPEGEncoder(quality: descriptor.quality).encode(black, width: layout.tileSize, height: layout.tileSize),
+            blankTile: try blankTile(PixelSize(height: layout.tileSize, width: layout.tileSize), quality: descriptor.quality),
             descriptor: try descriptor.encoded())
+    }
+
+    /// A black tile of `size` pixels, encoded as the layer's tiles are.
+    public static func blankTile(_ size: PixelSize, quality: Int) throws -> [UInt8] {
+        let black = [UInt8](repeating: 0, count: size.height * size.width)
+        return try JPEGEncoder(quality: quality).encode(black, width: size.width, height: size.height)
     }
 }

@@ -30,16 +30,6 @@ struct ServedLayer: Sendable {
         }
         return layout
     }
-
-    /// Nil unless the descriptor's geometry is the one its base size and tile size give.
-    static func layout(of descriptor: LayerDescriptor?) -> PyramidLayout? {
-        guard let descriptor else { return nil }
-        let geometry = descriptor.geometry
-        guard let layout = try? PyramidLayout(baseSize: PixelSize(height: geometry.height, width: geometry.width),
-                                              tileSize: geometry.tileSize),
-              layout.maxLevel == geometry.maxLevel, layout.tissueMAPSDepth == descriptor.tissueMAPS.depth else { return nil }
-        return layout
-    }
 }
 
 /// An experiment with everything the routes need, read once and kept for a while.
@@ -215,7 +205,7 @@ final class Catalog: @unchecked Sendable {
                 channelName: channels.indices.contains(row.layer.key.channel) ? channels[row.layer.key.channel].name : "",
                 minIntensity: row.minIntensity ?? descriptor?.window.lower,
                 maxIntensity: row.maxIntensity ?? descriptor?.window.upper,
-                descriptor: descriptor, layout: ServedLayer.layout(of: descriptor), tiles: tiles,
+                descriptor: descriptor, layout: descriptor?.pyramidLayout, tiles: tiles,
                 descriptorVersion: file?.version)
         }
         return ServedExperiment(stored: stored, layout: try? PlateLayout(stored.experiment.layoutSpec), layers: layers)
