@@ -92,10 +92,10 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"]),
 
         // The coordinator's use cases: create an experiment, plan a build, drive it, collect
-        // map objects, build locally, local workers, serve the viewer. No terminal, no arguments.
+        // map objects, build locally, export, local workers, serve the viewer. No terminal, no arguments.
         .target(name: "IlluminatiCoordinator", dependencies: [
-            "IlluminatiCore", "IlluminatiImaging", "IlluminatiStorage", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiQueue",
-            "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
+            "IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase", "IlluminatiPostgres",
+            "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // illuminati: verbs parsed into use cases, progress drawn on the terminal, errors into exit codes.

@@ -14,7 +14,7 @@ struct Illuminati: ParsableCommand {
             DemoCommand.self, SampleCommand.self, ExperimentCommand.self, InitCommand.self, SubmitCommand.self,
             StatusCommand.self, ResubmitCommand.self, RunCommand.self, InfoCommand.self, LogCommand.self,
             CollectCommand.self, CleanupCommand.self, MigrateCommand.self,
-            PyramidCommand.self, ServeCommand.self,
+            PyramidCommand.self, ExportCommand.self, ServeCommand.self,
         ])
 }
 

@@ -1,7 +1,22 @@
 import Foundation
 import IlluminatiBuild
 import IlluminatiCore
+import IlluminatiPyramid
+import IlluminatiStorage
 import Logging
+
+/// What `illuminati pyramid --format` writes.
+public enum PyramidOutputFormat: String, Sendable, CaseIterable {
+    /// Stored ZIPs, one per job: what `submit` writes and `serve` reads.
+    case shards
+    /// A plain DeepZoom folder, a file per tile.
+    case dzi
+    /// Shards, then each layer exported to one `LAYER.szi` beside them.
+    case szi
+
+    /// How the build itself keeps the tiles.
+    public var storage: PyramidFormat { self == .dzi ? .dzi : .shards }
+}
 
 /// `illuminati pyramid`: a manifest in, DeepZoom pyramids out, on this machine and without a
 /// database. The experiment is read exactly as `experiment create` reads it, and built with
@@ -26,5 +41,18 @@ public struct BuildPyramidLocally {
                                options: options, statisticsInputs: statisticsInputs, settings: settings,
                                logger: logger, progress: progress)
         return try build.run()
+    }
+
+    /// `--format szi`: each layer built in `output` exported to `output/LAYER.szi`, replacing
+    /// an earlier one as the build replaced its other files.
+    public func exportSZI(output: String, layers: [String]) throws -> [ExportSummary] {
+        let folder = Manifest.resolvePath(output, relativeTo: FileManager.default.currentDirectoryPath)
+        let pyramids = ExperimentStorage(directory: folder).pyramids
+        let progress = self.progress
+        return try layers.map { layer in
+            let exporter = DeepZoomExporter { done, total in progress("\(LayerLayout(layer).szi)", done, total) }
+            return try exporter.export([FinishedLayer(name: layer, tiles: pyramids.source(layer: layer))], format: .szi,
+                                       to: folder + "/" + LayerLayout(layer).szi, replacing: true)
+        }
     }
 }

@@ -8,7 +8,7 @@ import IlluminatiPyramid
 import IlluminatiStorage
 import Logging
 
-extension PyramidFormat: ExpressibleByArgument {}
+extension PyramidOutputFormat: ExpressibleByArgument {}
 
 struct PyramidCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +21,9 @@ struct PyramidCommand: ParsableCommand {
             reads) the tiles are entries of stored ZIP files, one per job, \
             OUTPUT/LAYER_shards/{level}-{col}_{row}.zip, and the blank tile is \
             OUTPUT/LAYER_shards/blank.jpg: a build creates a file per job instead of one per tile. \
-            With --format dzi they are a plain DeepZoom folder, OUTPUT/LAYER_files/, for static hosting.
+            With --format dzi they are a plain DeepZoom folder, OUTPUT/LAYER_files/, for static hosting. \
+            With --format szi the shards are written, then each layer is exported to OUTPUT/LAYER.szi, \
+            one stored ZIP of its DeepZoom folder with every tile (as `illuminati export` writes it).
 
             Intensity window: raw samples v in [lower, upper] become bytes \
             clamp(floor((v - lower) * 255 / (upper - lower) + 1/2), 0, 255). Without --clip options the \
@@ -36,8 +38,8 @@ struct PyramidCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var output: String
 
-    @Option(name: .long, help: "How tiles are kept: shards (stored ZIPs, one per job) or dzi (a file per tile).")
-    var format: PyramidFormat = .shards
+    @Option(name: .long, help: "How tiles are kept: shards (stored ZIPs, one per job), dzi (a file per tile) or szi (shards, and a LAYER.szi each).")
+    var format: PyramidOutputFormat = .shards
 
     @Option(name: .long, help: ArgumentHelp("Layers to build, comma-separated (default: all).", valueName: "A,B"))
     var layers: String?
@@ -102,7 +104,7 @@ struct PyramidCommand: ParsableCommand {
         LogSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
         AllocatorTuning.keepLargeBuffersMapped()
         var options = BuildOptions()
-        options.layers = layers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        options.layers = LayerNames.parse(layers)
         options.quality = quality
         options.align = align
         options.batchSize = batchSize
@@ -121,17 +123,21 @@ struct PyramidCommand: ParsableCommand {
         settings.threads = threads
         settings.cacheBytes = cacheMb << 20
         settings.keepIntermediate = keepIntermediate
-        settings.format = format
+        settings.format = format.storage
         let directory = FileManager.default.currentDirectoryPath
         let reporter = PhaseProgress()
-        let summary = try BuildPyramidLocally(logger: Logger(label: "illuminati")) { phase, done, total in
+        let builder = BuildPyramidLocally(logger: Logger(label: "illuminati")) { phase, done, total in
             reporter.update(phase, done, total)
-        }.run(manifest: manifest, output: output, options: options,
-              statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) }, settings: settings)
+        }
+        let summary = try builder.run(manifest: manifest, output: output, options: options,
+                                      statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) },
+                                      settings: settings)
+        if format == .szi { _ = try builder.exportSZI(output: output, layers: summary.layers) }
         reporter.finishAll()
         for file in summary.statisticsFiles { print("illumination statistics: \(file)") }
         for layer in summary.layers {
-            print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(LayerLayout(layer).deepZoom)")
+            let files = [LayerLayout(layer).deepZoom] + (format == .szi ? [LayerLayout(layer).szi] : [])
+            print("layer \(layer): window \(summary.windows[layer].map(\.description) ?? "?"), \(files.joined(separator: ", "))")
         }
         let result = summary.result
         print("pyramid: layers=\(summary.layers.count) tiles=\(result.tilesWritten) blank=\(result.blankTiles) "
