@@ -4,7 +4,7 @@ import Foundation
 /// when missing), written under a hidden temporary name in the same folder and renamed to the
 /// path once complete. The path holds a whole export or what it held before, never part of one.
 final class ExportTarget {
-    /// The path as named, for messages.
+    /// The path, absolute, for messages.
     let path: String
     /// The folder that holds the path and the temporary.
     let folder: StorageFolder
