@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Arrows point down only: Core imports nothing of ours; Imaging never touches the database;
-// SQL lives in migrations/ and in the Postgres, Database and Queue targets.
+// SQL lives in the Postgres, Database and Queue targets, and each owns its part of the schema.
 let package = Package(
     name: "illuminati",
     platforms: [.macOS(.v14)],
@@ -51,23 +51,26 @@ let package = Package(
         // Child processes: helper programs run to completion, long-running children, their lifeline.
         .target(name: "IlluminatiProcess"),
         // The database driver: libpq connection, errors, values, results, named statements, the
-        // reconnecting connection and its backoff, LISTEN/NOTIFY, migrations, the private cluster.
+        // reconnecting connection and its backoff, LISTEN/NOTIFY, the migrator, the private cluster.
         .target(name: "IlluminatiPostgres",
                 dependencies: ["IlluminatiProcess", "CLibPQ", "CClusterWatch", .product(name: "Logging", package: "swift-log")],
                 exclude: ["Queries"],
                 plugins: ["EmbedSQL"]),
-        // Experiment and map-object persistence.
+        // Experiment and map-object persistence, and their tables (Migrations/).
         .target(name: "IlluminatiDatabase",
                 dependencies: ["IlluminatiCore", "IlluminatiPostgres"],
-                exclude: ["Queries"],
+                exclude: ["Queries", "Migrations"],
                 plugins: ["EmbedSQL"]),
-        // The job queue: claims, fencing, heartbeats, reaper, retries, stage barrier, worker loop.
+        // The job queue: claims, fencing, heartbeats, reaper, retries, stage barrier, worker loop,
+        // and its tables and functions (Migrations/).
         .target(name: "IlluminatiQueue",
                 dependencies: ["IlluminatiCore", "IlluminatiPostgres",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
-                exclude: ["Queries"],
+                exclude: ["Queries", "Migrations"],
                 plugins: ["EmbedSQL"]),
+        // The whole schema: every owner's migrations, for whoever migrates a database.
+        .target(name: "IlluminatiSchema", dependencies: ["IlluminatiDatabase", "IlluminatiQueue", "IlluminatiPostgres"]),
         // Prometheus text export of the process's metrics (kept apart: only servers link it).
         .target(name: "IlluminatiMetrics",
                 dependencies: [.product(name: "Metrics", package: "swift-metrics"),
@@ -102,7 +105,7 @@ let package = Package(
         .executableTarget(name: "Coordinator", dependencies: [
             "IlluminatiCoordinator",
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiPyramid",
-            "IlluminatiStorage", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
+            "IlluminatiStorage", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -114,19 +117,19 @@ let package = Package(
         ]),
         // Queue throughput benchmark (bench/queue).
         .executableTarget(name: "QueueBench",
-                          dependencies: ["IlluminatiQueue", "IlluminatiPostgres"],
+                          dependencies: ["IlluminatiQueue", "IlluminatiSchema", "IlluminatiPostgres"],
                           path: "bench/queue/QueueBench"),
 
-        // Build tool: turns migrations/*.sql into Swift constants and a target's annotated
-        // Queries/*.sql into typed statement accessors (docs/sql.md), so an installed binary
-        // carries its schema and statements and a malformed annotation fails the build.
+        // Build tool: turns a target's Migrations/*.sql into its list of migrations and its
+        // annotated Queries/*.sql into typed statement accessors (docs/sql.md), so an installed
+        // binary carries its schema and statements and a malformed annotation fails the build.
         .target(name: "SQLCodegen"),
         .executableTarget(name: "SQLEmbedder", dependencies: ["SQLCodegen"]),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["SQLEmbedder"]),
 
         // Throwaway PostgreSQL clusters, temporary folders and process helpers for tests.
         .target(name: "IlluminatiTestSupport",
-                dependencies: ["IlluminatiPostgres", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["IlluminatiPostgres", "IlluminatiSchema", "CLibPQ", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/Support"),
         .testTarget(name: "IlluminatiCoreTests", dependencies: ["IlluminatiCore"]),
         .testTarget(name: "IlluminatiStorageTests", dependencies: ["IlluminatiStorage", "IlluminatiCore", "IlluminatiTestSupport"]),
@@ -142,10 +145,12 @@ let package = Package(
                     dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample",
                                    "IlluminatiStorage", "IlluminatiTestSupport"]),
         .testTarget(name: "IlluminatiQueueTests",
-                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiMetrics", "IlluminatiTestSupport",
+                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiSchema", "IlluminatiMetrics",
+                                   "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "IlluminatiPostgresTests",
-                    dependencies: ["IlluminatiPostgres", "IlluminatiDatabase", "IlluminatiTestSupport", "IlluminatiProcess"]),
+                    dependencies: ["IlluminatiPostgres", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiTestSupport",
+                                   "IlluminatiProcess"]),
         .testTarget(name: "IlluminatiDatabaseTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport"]),
         .testTarget(name: "IlluminatiCoordinatorTests",
@@ -154,7 +159,7 @@ let package = Package(
                                    "IlluminatiStorage", "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport",
-                                   "IlluminatiSample", "IlluminatiQueue"]),
+                                   "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiTestSupport",

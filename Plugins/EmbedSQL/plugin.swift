@@ -1,8 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `migrations/*.sql` and turns the target's annotated `Queries/*.sql`
-/// into typed accessors (docs/sql.md), so that a binary installed anywhere carries its schema
+/// Embeds the target's `Migrations/*.sql` and turns its annotated `Queries/*.sql` into typed
+/// accessors (docs/sql.md), so that a binary installed anywhere carries its part of the schema
 /// and its statements, and a statement is called by a checked name with typed parameters.
 @main
 struct EmbedSQL: BuildToolPlugin {
@@ -11,14 +11,15 @@ struct EmbedSQL: BuildToolPlugin {
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
-        let migrations = sqlFiles(in: context.package.directoryURL.appending(path: "migrations"))
+        let migrations = sqlFiles(in: target.directoryURL.appending(path: "Migrations"))
         let queries = sqlFiles(in: target.directoryURL.appending(path: "Queries"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
-        // IlluminatiQueue → QueueQueries. The driver's statements are public: the server and the
-        // worker run some of them; another target's stay inside it.
-        let namespace = String(target.name.trimmingPrefix("Illuminati")) + "Queries"
+        // IlluminatiQueue → QueueQueries, QueueSchema. The driver's statements are public: the
+        // server and the worker run some of them; another target's stay inside it.
+        let stem = String(target.name.trimmingPrefix("Illuminati"))
         let isDriver = target.name == Self.driverTarget
-        let options = ["--namespace", namespace] + (isDriver ? ["--public"] : ["--import", Self.driverTarget])
+        let options = ["--namespace", stem + "Queries", "--schema", stem + "Schema"]
+            + (isDriver ? ["--public"] : ["--import", Self.driverTarget])
         return [
             .buildCommand(
                 displayName: "Embedding SQL into \(target.name)",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiPostgres
+import IlluminatiSchema
 import Logging
 
 /// Options every database-using command takes.
@@ -36,7 +37,7 @@ struct GlobalOptions: ParsableArguments {
     /// pending migrations, runs `body`, and releases the cluster afterwards (an interrupt
     /// releases it too: see InterruptionGuard).
     func withDatabase<T>(migrate: Bool = true, _ body: (DatabaseSession) throws -> T) throws -> T {
-        let session = try DatabaseSession.open(databaseTarget, migrate: migrate, logger: logger)
+        let session = try DatabaseSession.open(databaseTarget, migrate: migrate ? Schema.migrations : [], logger: logger)
         defer { session.close() }
         return try body(session)
     }

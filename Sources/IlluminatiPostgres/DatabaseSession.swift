@@ -1,7 +1,8 @@
 import Logging
 
 /// A process's database: the connection, and the private cluster it started or joined, if
-/// any. `open` applies pending migrations; `close` lets the cluster stop when unused.
+/// any. `open` applies the pending ones of the migrations it is given; `close` lets the cluster
+/// stop when unused.
 public final class DatabaseSession: @unchecked Sendable {
     public let connection: DatabaseConnection
     public let cluster: EmbeddedCluster?
@@ -14,7 +15,8 @@ public final class DatabaseSession: @unchecked Sendable {
         self.conninfo = conninfo
     }
 
-    public static func open(_ target: DatabaseTarget, migrate: Bool = true, applicationName: String = "illuminati",
+    /// `migrate`: the whole schema, every owner's migrations (none: the schema is left as it is).
+    public static func open(_ target: DatabaseTarget, migrate migrations: [Migration], applicationName: String = "illuminati",
                             logger: Logger = Logger(label: "illuminati.database")) throws -> DatabaseSession {
         var cluster: EmbeddedCluster?
         let conninfo: String
@@ -29,8 +31,8 @@ public final class DatabaseSession: @unchecked Sendable {
         }
         do {
             let connection = try DatabaseConnection(conninfo: conninfo, applicationName: applicationName)
-            if migrate {
-                let outcome = try Migrator().migrate(connection)
+            if !migrations.isEmpty {
+                let outcome = try Migrator(migrations: migrations).migrate(connection)
                 for migration in outcome.applied {
                     logger.info("applied migration \(migration.version) \(migration.name)")
                 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// One numbered schema change from `migrations/NNN_name.sql`.
+/// One numbered schema change: a `Migrations/NNN_name.sql` file of the target that owns what it
+/// changes, embedded at build time in that target's list (`DatabaseSchema.migrations`,
+/// `QueueSchema.migrations`). The numbers are one sequence across the owners.
 public struct Migration: Sendable, Equatable {
     public let version: Int
     public let name: String
@@ -14,24 +16,20 @@ public struct Migration: Sendable, Equatable {
 
     /// FNV-1a of the text: detects a migration edited after it was applied.
     public var checksum: String { String(fnv1a64(sql), radix: 16) }
-
-    /// The migrations embedded in this binary, in version order.
-    public static let embedded: [Migration] = EmbeddedSQL.migrations.compactMap { file in
-        let digits = file.name.prefix { $0.isNumber }
-        guard let version = Int(digits), version > 0 else { return nil }
-        let name = String(file.name.dropFirst(digits.count).drop { $0 == "_" }.dropLast(".sql".count))
-        return Migration(version: version, name: name, sql: file.text)
-    }.sorted { $0.version < $1.version }
 }
 
-/// Applies migrations in order, each in its own transaction together with its record in
+/// Applies migrations in version order, each in its own transaction together with its record in
 /// `schema_migrations`. A session advisory lock serialises concurrent runners, so two
 /// processes starting at once apply each migration exactly once.
 public struct Migrator: Sendable {
+    /// In version order.
     public let migrations: [Migration]
 
-    public init(migrations: [Migration] = Migration.embedded) {
-        self.migrations = migrations
+    /// `migrations`: the owners' lists, in any order. They run by version, whoever owns them,
+    /// because one owner's migration may build on another's (the queue's builds reference the
+    /// experiments).
+    public init(migrations: [Migration]) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
     public struct Outcome: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiPostgres
+import IlluminatiQueue
 import IlluminatiStorage
 
 /// Where the worker's database and storage are, and whether the database is ready for it.
@@ -29,6 +30,8 @@ enum WorkerDatabase {
     }
 
     /// A worker against a database without the queue's schema would fail every claim; say so once.
+    /// Only the queue's migrations are the worker's concern: the other owners' versions (and
+    /// versions newer than this worker) are neither pending nor a reason to refuse.
     static func checkSchema(_ conninfo: String, retry: ConnectionRetry) throws {
         let connection: DatabaseConnection
         do {
@@ -43,7 +46,7 @@ enum WorkerDatabase {
         } catch let error as DatabaseError where error.sqlState == "42P01" {
             applied = []
         }
-        let pending = Migration.embedded.filter { !applied.contains($0.version) }
+        let pending = QueueSchema.migrations.filter { !applied.contains($0.version) }
         guard pending.isEmpty else {
             throw WorkerExit(message: "the database's schema is not up to date (\(pending.count) migration(s) pending); "
                              + "run `illuminati migrate` with the same database first", code: 2)

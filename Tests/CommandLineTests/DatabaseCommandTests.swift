@@ -1,5 +1,8 @@
 import Foundation
+import IlluminatiDatabase
 import IlluminatiPostgres
+import IlluminatiQueue
+import IlluminatiSchema
 import IlluminatiTestSupport
 import Testing
 
@@ -11,7 +14,7 @@ import Testing
         #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.stderr))")
         #expect(outcomes.filter { $0.stdout.contains("applied 001") }.count == 1)
         let count = try db.execute("SELECT count(*) AS n FROM schema_migrations", name: "count").one().int("n")
-        #expect(count == Migration.embedded.count)
+        #expect(count == Schema.migrations.count)
     }
 
     @Test func workerRegistersServesMetricsAndExitsWhenIdle() throws {
@@ -35,6 +38,27 @@ import Testing
         _ = db
         let version = try Executables.run("illuminati-worker", ["--version"])
         #expect(version.stdout.contains("0.1.0"))
+    }
+
+    /// The worker checks the queue's migrations only: the experiment model's are not its
+    /// concern, nor are versions newer than it; a queue migration not yet applied is.
+    @Test func workerRefusesOnlyADatabaseWithoutTheQueuesMigrations() throws {
+        let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
+        defer { storage.remove() }
+        let (old, _) = try TestDatabase.create(migratedThrough: 7)
+        let refused = try Executables.run("illuminati-worker", ["--database-url", old, "--storage", storage.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("the database's schema is not up to date (1 migration(s) pending); "
+                                        + "run `illuminati migrate` with the same database first"), "\(refused.stderr)")
+
+        let (database, db) = try TestDatabase.create(migrated: false)
+        let experiments = DatabaseSchema.migrations.filter { $0.version == 1 }
+        try Migrator(migrations: experiments + QueueSchema.migrations).migrate(db)
+        try db.migrationRecord(version: Schema.migrations.count + 1, name: "of_a_newer_release", checksum: "0")
+        let accepted = try Executables.run("illuminati-worker", ["--database-url", database, "--storage", storage.path,
+                                                                  "--idle-exit", "1", "--log-level", "info"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("worker registered"))
     }
 
     @Test func workerWithoutADatabaseSaysWhatToDo() throws {

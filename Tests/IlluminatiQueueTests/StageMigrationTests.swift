@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiPostgres
 import IlluminatiQueue
+import IlluminatiSchema
 import IlluminatiTestSupport
 import Testing
 
@@ -41,7 +42,7 @@ import Testing
             """, [claimed[0].sqlValue], name: "complete")
         #expect(try fixture.int("SELECT queue_advance_level($1, 'a', 0)::int AS n", [build]) == 0)
 
-        #expect(try Migrator().migrate(db).applied.map(\.version) == [8])
+        #expect(try Migrator(migrations: Schema.migrations).migrate(db).applied.map(\.version) == [8])
 
         let inspector = QueueInspector(db)
         let before = try inspector.stages(build: build)

@@ -1,6 +1,7 @@
 import Foundation
 import IlluminatiPostgres
 import IlluminatiQueue
+import IlluminatiSchema
 import IlluminatiTestSupport
 import Logging
 import Testing
@@ -116,7 +117,7 @@ import Testing
         }
         try cluster.start()
         let db = try DatabaseConnection(conninfo: cluster.conninfo)
-        try Migrator().migrate(db)
+        try Migrator(migrations: Schema.migrations).migrate(db)
         let experiment = try db.execute("""
             INSERT INTO experiments (name, plate_format, site_height, site_width, bit_depth,
                                      pyramid_height, pyramid_width, pyramid_depth, manifest_path)

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiPostgres
+import IlluminatiSchema
 import Logging
 
 /// One throwaway PostgreSQL cluster per test process, started the way the CLI starts its
@@ -30,7 +31,7 @@ public enum TestDatabase {
         if let directory = clusterDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    /// A new empty database; `migrated` applies the embedded migrations.
+    /// A new empty database; `migrated` applies the whole schema (`Schema.migrations`).
     public static func create(migrated: Bool = true) throws -> (conninfo: String, connection: DatabaseConnection) {
         try TestLane.require("database", for: "a test database")
         lock.lock()
@@ -67,7 +68,7 @@ public enum TestDatabase {
         do {
             // The connection must be gone before the template can be copied.
             let connection = try DatabaseConnection(conninfo: cluster.conninfo(database: name))
-            try Migrator().migrate(connection)
+            try Migrator(migrations: Schema.migrations).migrate(connection)
         }
         templateName = name
         return name
@@ -78,6 +79,6 @@ public enum TestDatabase {
 extension Migrator {
     /// The migrator of a release whose newest migration was `version`.
     public static func through(_ version: Int) -> Migrator {
-        Migrator(migrations: Migration.embedded.filter { $0.version <= version })
+        Migrator(migrations: Schema.migrations.filter { $0.version <= version })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IlluminatiPostgres
+import IlluminatiSchema
 
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         try global.withDatabase(migrate: false) { session in
-            let outcome = try Migrator().migrate(session.connection)
+            let outcome = try Migrator(migrations: Schema.migrations).migrate(session.connection)
             for migration in outcome.applied {
                 print("applied \(String(format: "%03d", migration.version)) \(migration.name)")
             }

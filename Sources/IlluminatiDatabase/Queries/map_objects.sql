@@ -1,4 +1,4 @@
--- Map object types and outlines (migrations/004_map_objects.sql).
+-- Map object types and outlines (Migrations/004_map_objects.sql).
 
 -- name: MapObjectTypeUpsert :one
 -- params: experiment_id Int64, name String, ref_type String, created_by String

@@ -1,5 +1,5 @@
 -- Builds: planning, life cycle and the stage barrier. Structural changes to a build lock its
--- row first (FOR NO KEY UPDATE), the order the barrier functions in migrations/ use too.
+-- row first (FOR NO KEY UPDATE), the order the barrier functions in Migrations/ use too.
 
 -- name: BuildInsert :one
 -- params: experiment Int64, params String, priority Int, max_attempts Int, backoff_base Double, backoff_cap Double

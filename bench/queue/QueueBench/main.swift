@@ -11,6 +11,7 @@
 import Foundation
 import IlluminatiPostgres
 import IlluminatiQueue
+import IlluminatiSchema
 import Logging
 
 func fail(_ message: String) -> Never {
@@ -168,7 +169,7 @@ defer { cluster.release() }
 let conninfo = cluster.conninfo
 let db = try DatabaseConnection(conninfo: conninfo)
 try db.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", name: "reset")
-try Migrator().migrate(db)
+try Migrator(migrations: Schema.migrations).migrate(db)
 let settings = try db.execute("SELECT current_setting('fsync') AS f, current_setting('synchronous_commit') AS s, version() AS v",
                               name: "settings").one()
 print("PostgreSQL: \(try settings.string("v").split(separator: " ").prefix(2).joined(separator: " ")), fsync=\(try settings.string("f")), synchronous_commit=\(try settings.string("s"))")
