@@ -530,6 +530,7 @@ def measure(args, data: dict, root: Path, bindir: Path, logs: Path):
         cluster.destroy()
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(storage, ignore_errors=True)
+        shutil.rmtree(logs / "vips-inputs", ignore_errors=True)
     return results, checks, profiles, scaling
 
 
@@ -665,7 +666,7 @@ def report(args, info, results, checks, profiles, scaling, logs: Path) -> None:
     if results:
         plot(results, logs / "time-per-dataset.png")
         say()
-        say(f"![time per dataset](time-per-dataset.png)")
+        say("![time per dataset](time-per-dataset.png)")
     main_ds = "D2" if "D2" in results else next(iter(results), None)
     result = (f"RESULT fs={info['fs']} outputs={'kept' if args.keep_outputs else 'removed'} "
               f"e2e_ratio={f(ratios.get('D2'))} e2e_ratio_real={f(ratios.get('REAL'))} "
