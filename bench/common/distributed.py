@@ -22,6 +22,8 @@ class ProcStats:
     sys_s: float
     max_rss_mb: float
     returncode: int | None
+    minor_faults: int = 0       # pages first touched (each zeroed or mapped by the kernel)
+    voluntary_switches: int = 0  # waits: I/O, locks, the queue
 
     @property
     def cpu_s(self) -> float:
@@ -92,7 +94,8 @@ class Child:
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self.stats = ProcStats(wall_s=time.perf_counter() - self.started, user_s=usage.ru_utime,
                                sys_s=usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024.0,
-                               returncode=self.proc.returncode)
+                               returncode=self.proc.returncode, minor_faults=usage.ru_minflt,
+                               voluntary_switches=usage.ru_nvcsw)
         self._log.close()
 
     def output(self) -> str:
@@ -129,6 +132,14 @@ class BuildRun:
     @property
     def worker_sys_s(self) -> float:
         return sum(w.sys_s for w in self.workers)
+
+    @property
+    def worker_minor_faults(self) -> int:
+        return sum(w.minor_faults for w in self.workers)
+
+    @property
+    def worker_voluntary_switches(self) -> int:
+        return sum(w.voluntary_switches for w in self.workers)
 
     @property
     def worker_rss_mb(self) -> float:

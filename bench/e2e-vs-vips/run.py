@@ -299,6 +299,8 @@ class Bench:
                "submit_cpu_s": run.submit.cpu_s, "submit_rss_mb": run.submit.max_rss_mb,
                "worker_cpu_s": run.worker_cpu_s, "worker_user_s": run.worker_user_s,
                "worker_sys_s": run.worker_sys_s, "worker_rss_mb": run.worker_rss_mb,
+               "worker_minor_faults": run.worker_minor_faults,
+               "worker_voluntary_switches": run.worker_voluntary_switches,
                "worker_rss_each_mb": [w.max_rss_mb for w in run.workers],
                "init_rss_mb": init.max_rss_mb, "init_cpu_s": init.user_s + init.sys_s,
                "postgres_cpu_s": run.postgres_cpu_s, "tiles": run.tiles, "tile_bytes": run.tile_bytes,
@@ -601,17 +603,19 @@ def report(args, info, results, checks, profiles, scaling, logs: Path) -> None:
     say()
     say("Per process (median over runs; RSS = max over runs; remove = `illuminati cleanup` / rm -r of one output; "
         "first job = submit started -> first job started, after last = last job finished -> submit exited, from "
-        "the queue's records):")
+        "the queue's records; page faults = minor faults, waits = voluntary context switches, summed over workers):")
     say()
-    say("| dataset | ours prep | first job s | after last s | submit CPU s | workers CPU s | worker RSS MB | "
-        "PostgreSQL CPU s | ours remove s | vips CPU s | vips RSS MB | vips process s | vips remove s |")
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    say("| dataset | ours prep | first job s | after last s | submit CPU s | workers CPU s | worker page faults | "
+        "worker waits | worker RSS MB | PostgreSQL CPU s | ours remove s | vips CPU s | vips RSS MB | vips process s | "
+        "vips remove s |")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for ds, r in results.items():
         o, v = r["ours"], r["vips"]
         removed = [x["remove_s"] for x in o if "remove_s" in x], [x["remove_s"] for x in v if "remove_s" in x]
         say(f"| {ds} | {fmt_mrange([x['prep_s'] for x in o])} | {med([x['first_job_s'] for x in o]):.2f} | "
             f"{med([x['after_last_s'] for x in o]):.2f} | {med([x['submit_cpu_s'] for x in o]):.2f} | "
-            f"{med([x['worker_cpu_s'] for x in o]):.2f} | {max(x['worker_rss_mb'] for x in o):.0f} | "
+            f"{med([x['worker_cpu_s'] for x in o]):.2f} | {med([x['worker_minor_faults'] for x in o]):.0f} | "
+            f"{med([x['worker_voluntary_switches'] for x in o]):.0f} | {max(x['worker_rss_mb'] for x in o):.0f} | "
             f"{med([x['postgres_cpu_s'] for x in o]):.2f} | {f(med(removed[0]) if removed[0] else None)} | "
             f"{med([x['cpu_s'] for x in v]):.2f} | {max(x['rss_mb'] for x in v):.0f} | "
             f"{med([x['process_s'] for x in v]):.2f} | {f(med(removed[1]) if removed[1] else None)} |")
