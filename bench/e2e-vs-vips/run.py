@@ -247,7 +247,6 @@ class Bench:
     def __init__(self, args, il: Illuminati, cluster: PgCluster, logs: Path, scratch: Path):
         self.args, self.il, self.cluster, self.logs, self.scratch = args, il, cluster, logs, scratch
         self.n = 0
-        self.trash: list[Path] = []
 
     def _history(self, name: str, select: str, group="") -> list[list[str]]:
         rows = self.cluster.psql(
@@ -256,16 +255,15 @@ class Bench:
         return [line.split("|") for line in rows.splitlines()]
 
     def remove_ours(self, rec: dict) -> None:
-        """As a user does before the next build: `illuminati cleanup` (timed)."""
+        """As a user does before the next build: `illuminati cleanup` (timed). Kept outputs go
+        with the whole storage folder at the end."""
         if self.args.keep_outputs:
-            self.trash.append(Path(rec["output"]))
             return
         m = self.il.run(["cleanup", rec["name"], "--storage", self.il.storage])
         rec["remove_s"] = m.wall_s
 
     def remove_vips(self, rec: dict) -> None:
         if self.args.keep_outputs:
-            self.trash.append(Path(rec["output"]))
             return
         started = time.perf_counter()
         shutil.rmtree(rec["output"], ignore_errors=True)
@@ -285,6 +283,7 @@ class Bench:
             prefixes.append(self.logs / "census" / f"{name}-{label}")
             prefixes[-1].parent.mkdir(exist_ok=True)
             return census.strace_wrapper(prefixes[-1])
+
         launched = time.time()  # the queue's time stamps are PostgreSQL's clock, the same machine's
         run = self.il.submit(name, workers=workers, interval=None, wrap=strace if traced else None)
         if run.submit.returncode != 0:
