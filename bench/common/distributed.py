@@ -22,6 +22,8 @@ class ProcStats:
     sys_s: float
     max_rss_mb: float
     returncode: int | None
+    minor_faults: int = 0       # pages first touched (each zeroed or mapped by the kernel)
+    voluntary_switches: int = 0  # waits: I/O, locks, the queue
 
     @property
     def cpu_s(self) -> float:
@@ -31,8 +33,11 @@ class ProcStats:
 class Child:
     """A started process whose rusage is collected with wait4 when it ends."""
 
-    def __init__(self, cmd, log: Path, env=None):
+    def __init__(self, cmd, log: Path, env=None, wrapped=False):
+        """`wrapped`: `cmd` is a wrapper (strace …) that runs the program as its child; signals
+        go to that program, since the wrapper blocks them."""
         self.cmd = [str(c) for c in cmd]
+        self.wrapped = wrapped
         self.log_path = log
         self._log = open(log, "ab")
         self.started = time.perf_counter()
@@ -63,9 +68,19 @@ class Child:
     def signal(self, sig) -> None:
         if self.stats is None:
             try:
-                os.kill(self.pid, sig)
+                os.kill(self._signal_target(), sig)
             except ProcessLookupError:
                 pass
+
+    def _signal_target(self) -> int:
+        if self.wrapped:
+            try:
+                children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+                if children:
+                    return int(children[0])
+            except OSError:
+                pass
+        return self.pid
 
     def stop(self, timeout: float = 30.0) -> ProcStats:
         """SIGTERM, then SIGKILL after `timeout`."""
@@ -79,7 +94,8 @@ class Child:
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self.stats = ProcStats(wall_s=time.perf_counter() - self.started, user_s=usage.ru_utime,
                                sys_s=usage.ru_stime, max_rss_mb=usage.ru_maxrss / 1024.0,
-                               returncode=self.proc.returncode)
+                               returncode=self.proc.returncode, minor_faults=usage.ru_minflt,
+                               voluntary_switches=usage.ru_nvcsw)
         self._log.close()
 
     def output(self) -> str:
@@ -108,6 +124,22 @@ class BuildRun:
     @property
     def worker_cpu_s(self) -> float:
         return sum(w.cpu_s for w in self.workers)
+
+    @property
+    def worker_user_s(self) -> float:
+        return sum(w.user_s for w in self.workers)
+
+    @property
+    def worker_sys_s(self) -> float:
+        return sum(w.sys_s for w in self.workers)
+
+    @property
+    def worker_minor_faults(self) -> int:
+        return sum(w.minor_faults for w in self.workers)
+
+    @property
+    def worker_voluntary_switches(self) -> int:
+        return sum(w.voluntary_switches for w in self.workers)
 
     @property
     def worker_rss_mb(self) -> float:
@@ -152,23 +184,29 @@ class Illuminati:
         m.extra["jobs"] = int(jobs.group(1)) if jobs else None
         return m
 
-    def start_worker(self, concurrency: int = 1, extra=(), label="worker") -> Child:
-        cmd = [self.worker_exe, "--database-url", self.cluster.url, "--storage", self.storage,
+    def start_worker(self, concurrency: int = 1, extra=(), label="worker", wrap=()) -> Child:
+        """`wrap`: a command the worker runs under (e.g. strace), empty for none."""
+        cmd = [*wrap, self.worker_exe, "--database-url", self.cluster.url, "--storage", self.storage,
                "--concurrency", str(concurrency), *extra]
-        return Child(cmd, self._log_name(label))
+        return Child(cmd, self._log_name(label), wrapped=bool(wrap))
 
-    def start_submit(self, name: str, interval: float = 0.2, extra=()) -> Child:
-        cmd = [self.exe, "submit", name, "--interval", str(interval), "--storage", self.storage,
+    def start_submit(self, name: str, interval: float | None = 0.2, extra=(), wrap=()) -> Child:
+        """`interval` None: submit's own default, as users run it."""
+        pacing = [] if interval is None else ["--interval", str(interval)]
+        cmd = [*wrap, self.exe, "submit", name, *pacing, "--storage", self.storage,
                "--database-url", self.cluster.url, *extra]
-        return Child(cmd, self._log_name("submit"))
+        return Child(cmd, self._log_name("submit"), wrapped=bool(wrap))
 
     def submit(self, name: str, workers: int = 2, concurrency: int = 1, worker_extra=(),
-               timeout: float = 1800) -> BuildRun:
+               timeout: float = 1800, interval: float | None = 0.2, wrap=None) -> BuildRun:
         """Timed span: submit's start to its exit. Workers start right after submit and are
-        stopped (SIGTERM) once it has exited; their rusage is their own."""
+        stopped (SIGTERM) once it has exited; their rusage is their own. `wrap(label)`, when
+        given, is the command each process runs under (label "submit", "worker-1", …)."""
+        wrap = wrap or (lambda label: ())
         pg_before = self.cluster.cpu_seconds()
-        submit = self.start_submit(name)
-        children = [self.start_worker(concurrency, worker_extra) for _ in range(workers)]
+        submit = self.start_submit(name, interval=interval, wrap=wrap("submit"))
+        children = [self.start_worker(concurrency, worker_extra, wrap=wrap(f"worker-{i + 1}"))
+                    for i in range(workers)]
         stats = submit.wait(timeout)
         if stats is None:
             submit.stop(5)
@@ -187,7 +225,9 @@ class Illuminati:
 
 
 def count_tiles(folder: Path) -> tuple[int, int]:
-    """(tiles, bytes) of every `*_files/<level>/*.jp*g` below `folder`."""
+    """(tiles, bytes) of every `*_files/<level>/*.jp*g` below `folder`, and of every entry of
+    the shards `*_shards/*.zip` (read from their central directories)."""
+    import zipfile
     n = total = 0
     if not folder.exists():
         return 0, 0
@@ -198,7 +238,24 @@ def count_tiles(folder: Path) -> tuple[int, int]:
                     if f.endswith((".jpg", ".jpeg")):
                         n += 1
                         total += os.stat(os.path.join(root, f)).st_size
+        elif entry.is_dir() and entry.name.endswith("_shards"):
+            for shard in os.scandir(entry.path):
+                if shard.name.endswith(".zip") and not shard.name.startswith("."):
+                    with zipfile.ZipFile(shard.path) as z:
+                        for info in z.infolist():
+                            if info.filename.endswith((".jpg", ".jpeg")):
+                                n += 1
+                                total += info.file_size
     return n, total
+
+
+def count_files(folder: Path) -> tuple[int, int]:
+    """(files, hidden temporaries `.NAME.*.tmp`) below `folder`; folders are not counted."""
+    files = temporaries = 0
+    for _, _, names in os.walk(folder):
+        files += len(names)
+        temporaries += sum(1 for f in names if f.startswith(".") and f.endswith(".tmp"))
+    return files, temporaries
 
 
 def tile_digests(folder: Path) -> dict[str, bytes]:
