@@ -57,8 +57,11 @@ import Testing
         // Port 0: the server takes a free port and says which (unbuffered, -u) before it serves.
         let server = try Executables.startTool("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
                                                            "--directory", site.path])
+        // SIGKILL, not SIGTERM: a child inherits ignored signals, and in-process services of
+        // other suites set SIGTERM to SIG_IGN in this test process (to catch it with a
+        // dispatch source), so Python would live on. A static file server has nothing to save.
         defer {
-            server.send(SIGTERM)
+            server.send(SIGKILL)
             _ = server.finish(timeout: .seconds(10))
         }
         let serving = try #require(server.waitForLine(containing: "Serving HTTP on", timeout: .seconds(30)),
