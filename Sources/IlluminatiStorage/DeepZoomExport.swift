@@ -67,13 +67,7 @@ public final class DeepZoomExport {
     public func commit() throws {
         precondition(!done, "an export is committed once")
         done = true
-        do {
-            try container.finish()
-        } catch {
-            target.discard()
-            throw error
-        }
-        try target.publish()
+        try target.publish(after: container.finish)
     }
 
     /// Removes what was written; the path keeps what it had.

@@ -57,13 +57,7 @@ final class ShardTileSink: TileSink {
         intermediates = []
         if let (file, archive) = pending.map({ ($0.file, $0.archive) }) {
             pending = nil
-            do {
-                try archive.finish()
-            } catch {
-                file.discard()
-                throw error
-            }
-            try file.publish()
+            try file.publish(after: archive.finish)
         } else {
             let (folder, name) = ExperimentStorage.split(shard)
             try writer.folder(folder).removeFile(name)

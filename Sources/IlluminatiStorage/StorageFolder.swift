@@ -87,13 +87,7 @@ final class StorageFolder {
     /// Writes `name` atomically through `body`, given the open temporary file.
     func writeAtomically(_ name: String, _ body: (_ file: Int32) throws -> Void) throws {
         let file = try PendingFile(name, in: self)
-        do {
-            try body(file.descriptor)
-        } catch {
-            file.discard()
-            throw error
-        }
-        try file.publish()
+        try file.publish(after: { try body(file.descriptor) })
     }
 
     func writeAtomically(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
