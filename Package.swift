@@ -31,6 +31,9 @@ let package = Package(
         // libpng's classic API needs setjmp, which Swift cannot call; the simplified API
         // converts 16-bit samples when a gAMA/sRGB chunk is present.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
+        // libtiff decodes from a memory map; a file truncated meanwhile raises SIGBUS, which
+        // only C can turn back into an error (sigsetjmp).
+        .target(name: "CTIFFShim", dependencies: ["CTIFF"]),
         // The private cluster's watcher, forked from a threaded process: async-signal-safe C only.
         .target(name: "CClusterWatch"),
 
@@ -41,7 +44,7 @@ let package = Package(
         .target(name: "IlluminatiStorage", dependencies: ["IlluminatiCore", "CZlib"]),
         // Pixels: readers, writers, encoders.
         .target(name: "IlluminatiImaging",
-                dependencies: ["IlluminatiCore", "IlluminatiStorage", "CTIFF", "CPNGShim", "CTurboJPEG",
+                dependencies: ["IlluminatiCore", "IlluminatiStorage", "CTIFF", "CTIFFShim", "CPNGShim", "CTurboJPEG",
                                .product(name: "Logging", package: "swift-log")]),
         // Tile planning and rendering: lossless intermediate levels, DeepZoom output, descriptors.
         .target(name: "IlluminatiPyramid",

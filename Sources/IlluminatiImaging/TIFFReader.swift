@@ -1,4 +1,5 @@
 import CTIFF
+import CTIFFShim
 
 /// Decodes the first image of a grayscale TIFF, stripped or tiled, with any compression
 /// the system libtiff was built with.
@@ -19,7 +20,9 @@ enum TIFFReader {
 
     /// `check` sees the header before any pixel is decoded (or allocated).
     static func read(_ path: String, check: ((ImageFileInfo) throws -> Void)? = nil) throws -> GrayImage {
-        let tif = try TIFFHandle.open(path, mode: "rm")
+        // Mapped: libtiff then copies strips from the page cache in user space instead of the
+        // kernel copying them by `read`. A file cut meanwhile ends the read (CTIFFShim).
+        let tif = try TIFFHandle.open(path, mode: "r")
         let layout = try TIFFLayout(tif)
         try layout.requireGray()
         try check?(ImageFileInfo(format: .tiff, width: layout.width, height: layout.height,
@@ -71,7 +74,8 @@ enum TIFFReader {
             let size = rows * rowBytes
             let offset = firstRow * rowBytes
             precondition(offset + size <= out.count)
-            let got = TIFFReadEncodedStrip(tif.pointer, UInt32(strip), out.baseAddress! + offset, tmsize_t(size))
+            let got = tiffshim_read_encoded_strip(tif.pointer, UInt32(strip), out.baseAddress! + offset, tmsize_t(size))
+            guard got != shrunk else { throw shrankWhileRead }
             guard got >= 0 else { throw tif.failure("cannot decode strip \(strip) (truncated or damaged data)") }
             guard got == tmsize_t(size) else {
                 throw tif.failure("strip \(strip) is truncated: \(got) of \(size) bytes")
@@ -97,7 +101,8 @@ enum TIFFReader {
                     guard index < tileCount else {
                         throw ImageFailure("tile \(index) at (\(y0), \(x0)) missing; file has \(tileCount)")
                     }
-                    let got = TIFFReadEncodedTile(tif.pointer, UInt32(index), scratch.baseAddress, tmsize_t(tileBytes))
+                    let got = tiffshim_read_encoded_tile(tif.pointer, UInt32(index), scratch.baseAddress, tmsize_t(tileBytes))
+                    guard got != shrunk else { throw shrankWhileRead }
                     guard got >= 0 else { throw tif.failure("cannot decode tile \(index) (truncated or damaged data)") }
                     guard got == tmsize_t(tileBytes) else {
                         throw tif.failure("tile \(index) is truncated: \(got) of \(tileBytes) bytes")
@@ -115,4 +120,9 @@ enum TIFFReader {
             }
         }
     }
+
+    /// `TIFFSHIM_SHRUNK`, which Swift does not import (a macro with a cast).
+    private static let shrunk: tmsize_t = -2
+
+    private static let shrankWhileRead = ImageFailure("the file shrank while it was read (cut or rewritten by another process)")
 }

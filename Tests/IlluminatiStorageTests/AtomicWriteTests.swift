@@ -53,7 +53,16 @@ struct AtomicWriteTests {
             }
         }
         #expect(names(storage.path(ExperimentLayout.statisticsFolder)).isEmpty)
-        try storage.writeAtomically(relative) { file in #expect(write(file, "whole", 5) == 5) }
+        try storage.writeAtomically(relative) { file in
+            #expect(write(file, "whole", 5) == 5)
+            // Where the filesystem makes nameless files, nothing is listed until the file is published.
+            let listed = names(storage.path(ExperimentLayout.statisticsFolder))
+            if NamelessFiles.supported(in: storage.path(ExperimentLayout.statisticsFolder)) {
+                #expect(listed.isEmpty, "\(listed)")
+            } else {
+                #expect(listed.count == 1 && AtomicFile.isTemporary(listed[0]), "\(listed)")
+            }
+        }
         #expect(contents(path) == "whole")
         #expect(names(storage.path(ExperimentLayout.statisticsFolder)) == ["DAPI.illumstats"])
     }

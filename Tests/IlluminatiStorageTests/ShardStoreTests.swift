@@ -25,8 +25,13 @@ struct ShardStoreTests {
         let tile = TileAddress(level: 3, row: 0, column: 0)
         let sink = try storage.pyramids.openSink(layer: "DAPI", job: "3/0_0")
         try [UInt8]([5, 6]).withUnsafeBytes { try sink.writeTile(tile, jpeg: $0) }
-        // What a job killed now leaves: a hidden temporary, which no reader indexes.
-        #expect(names().count == 1 && AtomicFile.isTemporary(names()[0]))
+        // What a job killed now leaves: nothing where the filesystem makes nameless files, else a
+        // hidden temporary, which no reader indexes.
+        if NamelessFiles.supported(in: shards) {
+            #expect(names().isEmpty)
+        } else {
+            #expect(names().count == 1 && AtomicFile.isTemporary(names()[0]))
+        }
         #expect(try storage.pyramids.source(layer: "DAPI").tile(tile) == nil)
         try sink.commit()
         #expect(names() == ["3-0_0.zip"])
