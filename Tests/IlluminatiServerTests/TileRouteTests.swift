@@ -164,7 +164,7 @@ import Testing
         let maxZoom = try #require(json["maxzoom"] as? Int)
         #expect(json["tileSize"] as? Int == 256)
         #expect(json["minzoom"] as? Int == 0)
-        #expect(json["bounds"] as? [Int] == [0, 0, geometry.width, geometry.height])
+        #expect(json["width"] as? Int == geometry.width && json["height"] as? Int == geometry.height)
         #expect((json["tiles"] as? [String])?.first?.hasSuffix("/xyz/\(f.experimentID)/\(layer)/{z}/{x}/{y}.jpg") == true)
         #expect(256 << maxZoom >= max(geometry.width, geometry.height))
         #expect(256 << (maxZoom - 1) < max(geometry.width, geometry.height))
