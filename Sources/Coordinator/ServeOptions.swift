@@ -1,6 +1,8 @@
 import ArgumentParser
+import IlluminatiServer
 
-/// Where `serve` (and the demo, once its build is done) listens.
+/// Where `serve` (and the demo, once its build is done) listens, and how it answers pages of
+/// other origins and clients behind a proxy.
 struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Address to listen on (0.0.0.0: every interface).", valueName: "address"))
     var host: String = "127.0.0.1"
@@ -8,8 +10,28 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Port to listen on (0: any free port).", valueName: "port"))
     var port: Int = 8080
 
+    @Option(name: .customLong("cors-origin"),
+            help: ArgumentHelp("Origin whose pages may read tiles and JSON (repeatable): * (default) for any, "
+                               + "an origin such as https://viewer.example.org, or none for no CORS headers.",
+                               valueName: "origin"))
+    var corsOrigins: [String] = []
+
+    @Option(name: .customLong("public-url"),
+            help: ArgumentHelp("Where clients reach the server (http(s)://host[:port][/path]); absolute URLs in "
+                               + "info.json and tiles.json start with it instead of Host / X-Forwarded-* / Forwarded.",
+                               valueName: "url"))
+    var publicURL: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        do {
+            _ = try crossOrigin()
+            _ = try publicURL.map(PublicURL.init)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
+
+    func crossOrigin() throws -> CrossOriginPolicy { try CrossOriginPolicy(arguments: corsOrigins) }
 }

@@ -5,10 +5,13 @@ import IlluminatiStorage
 import Logging
 
 extension ServeViewer {
-    init(_ options: ServeOptions, storage: StorageRoot, conninfo: String, logger: Logger) {
-        self.init(configuration: ServerConfiguration(host: options.host, port: options.port, storageRoot: storage.path,
-                                                     conninfo: conninfo),
-                  logger: logger)
+    /// The options were validated (`ServeOptions.validate`) when they were parsed.
+    init(_ options: ServeOptions, storage: StorageRoot, conninfo: String, logger: Logger) throws {
+        var configuration = ServerConfiguration(host: options.host, port: options.port, storageRoot: storage.path,
+                                                conninfo: conninfo)
+        configuration.crossOrigin = try options.crossOrigin()
+        configuration.publicURL = try options.publicURL.map(PublicURL.init)
+        self.init(configuration: configuration, logger: logger)
     }
 
     /// Prints `viewer: <url><path> <note>` once the server listens.

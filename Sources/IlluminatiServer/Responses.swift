@@ -22,7 +22,7 @@ enum Responses {
     }
 
     private static func matches(_ header: String, _ etag: String) -> Bool {
-        header == "*" || header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
+        EntityTags.noneMatchHits(header, etag: etag)
     }
 
     static func jsonBytes(_ bytes: [UInt8], request: Request, status: HTTPResponse.Status = .ok,

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var databaseConnections = 4
     /// Most map objects one answer holds; `limit` may ask for fewer.
     public var mapObjectLimit = 10_000
+    /// Which other origins' pages may read the answers (CORS).
+    public var crossOrigin = CrossOriginPolicy.anyOrigin
+    /// Where clients reach the server, when not where they say they do (see `RequestOrigin`).
+    public var publicURL: PublicURL?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
                 catalogLifetimeSeconds: Double = 10) {

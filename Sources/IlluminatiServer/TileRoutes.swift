@@ -11,6 +11,7 @@ import Metrics
 /// them read the same DeepZoom files; only the numbering differs.
 struct TileRoutes: Sendable {
     let catalog: Catalog
+    let origin: RequestOrigin
     let served = Counter(label: "illuminati_serve_tiles_total")
     let blank = Counter(label: "illuminati_serve_blank_tiles_total")
 
@@ -159,16 +160,17 @@ struct TileRoutes: Sendable {
             var minzoom = 0
             var maxzoom: Int
             var tileSize: Int
-            /// Pixels of the mosaic at the deepest zoom: [left, top, right, bottom].
-            var bounds: [Int]
+            /// Not TileJSON's: the mosaic's size in pixels at the deepest zoom. TileJSON's
+            /// `bounds` are WGS 84 degrees, which a microscope image has none of; without
+            /// them a client assumes the whole XYZ grid and gets black beyond the mosaic.
             var width: Int
             var height: Int
         }
         let geometry = descriptor.geometry
-        let base = Self.origin(request) + "/xyz/\(experiment.id)/\(layer.name)"
+        let base = try origin.base(of: request) + "/xyz/\(experiment.id)/\(layer.name)"
         let body = TileJSON(name: "\(experiment.name)/\(layer.name)", tiles: [base + "/{z}/{x}/{y}.jpg"],
                             maxzoom: Self.xyzMaxZoom(geometry), tileSize: geometry.tileSize,
-                            bounds: [0, 0, geometry.width, geometry.height], width: geometry.width, height: geometry.height)
+                            width: geometry.width, height: geometry.height)
         return Responses.json(body, request: request, keys: .useDefaultKeys)
     }
 
@@ -196,7 +198,7 @@ struct TileRoutes: Sendable {
         let scaleFactors = (0...geometry.maxLevel).map { 1 << $0 }
         let sizes = geometry.levels.filter { $0.width <= geometry.tileSize && $0.height <= geometry.tileSize }
             .map { Size(width: $0.width, height: $0.height) }
-        let info = Info(id: Self.origin(request) + "/iiif/\(experiment.id)/\(layer.name)", width: geometry.width,
+        let info = Info(id: try origin.base(of: request) + "/iiif/\(experiment.id)/\(layer.name)", width: geometry.width,
                         height: geometry.height,
                         tiles: [Tiles(width: geometry.tileSize, height: geometry.tileSize, scaleFactors: scaleFactors)],
                         sizes: sizes)
@@ -243,15 +245,5 @@ struct TileRoutes: Sendable {
         }
         blank.increment()
         return Responses.tile(file, request: request)
-    }
-
-    /// `scheme://host` from the request's Host header when it is a plain host[:port], else "".
-    static func origin(_ request: Request) -> String {
-        guard let host = request.head.authority, !host.isEmpty, host.utf8.count < 256,
-              host.utf8.allSatisfy({ c in
-                  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                      || c == 0x2E || c == 0x2D || c == 0x3A || c == 0x5B || c == 0x5D
-              }) else { return "" }
-        return "http://\(host)"
     }
 }

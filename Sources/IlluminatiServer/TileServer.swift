@@ -24,8 +24,9 @@ public struct TileServer: Sendable {
                               lifetime: configuration.catalogLifetimeSeconds, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: CrossOriginMiddleware(policy: configuration.crossOrigin))
         router.add(middleware: ErrorMiddleware())
-        TileRoutes(catalog: catalog).add(to: router)
+        TileRoutes(catalog: catalog, origin: RequestOrigin(publicURL: configuration.publicURL)).add(to: router)
         ExperimentRoutes(catalog: catalog, database: database, mapObjectLimit: configuration.mapObjectLimit).add(to: router)
         ViewerFiles().add(to: router)
         router.get("/metrics") { request, _ in

@@ -13,7 +13,9 @@ import Testing
         #expect(created.status == 0, "\(created.stderr)")
 
         let server = try Executables.start("illuminati", ["serve", "--database-url", database, "--storage", storage.path,
-                                                          "--port", "0"])
+                                                          "--port", "0", "--cors-origin", "https://viewer.example.org",
+                                                          "--cors-origin", "http://localhost:3000",
+                                                          "--public-url", "https://tiles.example.org/base"])
         defer { server.send(SIGKILL) }
         let line = try #require(server.waitForLine(containing: "viewer: http://127.0.0.1:", timeout: .seconds(60)),
                                 "no viewer line: \(server.stdoutSoFar)")
@@ -24,6 +26,10 @@ import Testing
         #expect(list.contains("\"name\":\"served\""), "\(list.prefix(300))")
         let missing = try #require(httpGet(port: port, path: "/api/experiments/nope"))
         #expect(missing.contains("\"status\":404"), "\(missing)")
+        for (origin, allowed) in [("https://viewer.example.org", true), ("http://localhost:3000", true), ("https://other.example", false)] {
+            let answer = try RawHTTP.request(port: port, method: "GET", target: "/api/experiments", headers: ["Origin": origin])
+            #expect(answer.headers["access-control-allow-origin"] == (allowed ? origin : nil), "\(origin)")
+        }
         let viewer = try #require(httpGet(port: port, path: "/"))
         #expect(viewer.contains("openseadragon.js"))
 
@@ -35,5 +41,18 @@ import Testing
         server.send(SIGTERM)
         let outcome = try #require(server.finish(timeout: .seconds(30)), "serve must stop on SIGTERM")
         #expect(outcome.status == 128 + SIGTERM, "\(outcome.stderr)")
+    }
+
+    /// `--cors-origin` and `--public-url` are checked before anything starts, as ArgumentParser
+    /// checks `--port`: a usage error (64) that names the option.
+    @Test func corsOriginAndPublicURLAreValidated() throws {
+        for arguments in [["--cors-origin", "*", "--cors-origin", "none"], ["--cors-origin", "https://viewer.example.org/path"],
+                          ["--cors-origin", "viewer.example.org"], ["--public-url", "tiles.example.org"],
+                          ["--public-url", "https://tiles.example.org/?q=1"], ["--public-url", "javascript:alert(1)"]] {
+            let outcome = try Executables.run("illuminati", ["serve", "--port", "0"] + arguments)
+            #expect(outcome.status == 64, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(arguments[arguments.count - 2]), "\(arguments): \(outcome.stderr)")
+            #expect(noStackTrace(outcome))
+        }
     }
 }

@@ -54,22 +54,9 @@ import Testing
         try FileManager.default.copyItem(atPath: Self.openSeadragon, toPath: site.file("openseadragon.js"))
         _ = try site.write("index.html", Self.page(deepZoom: "plate/\(layer).dzi"))
 
-        // Port 0: the server takes a free port and says which (unbuffered, -u) before it serves.
-        let server = try Executables.startTool("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-                                                           "--directory", site.path])
-        // SIGKILL, not SIGTERM: a child inherits ignored signals, and in-process services of
-        // other suites set SIGTERM to SIG_IGN in this test process (to catch it with a
-        // dispatch source), so Python would live on. A static file server has nothing to save.
-        defer {
-            server.send(SIGKILL)
-            _ = server.finish(timeout: .seconds(10))
-        }
-        let serving = try #require(server.waitForLine(containing: "Serving HTTP on", timeout: .seconds(30)),
-                                   "the file server did not start: \(server.stderrSoFar)")
-        let words = serving.split(separator: " ")
-        let port = try #require(words.firstIndex(of: "port").flatMap { Int(words[$0 + 1]) }, "\(serving)")
-        #expect(waitUntil(.seconds(30)) { (try? RawHTTP.request(port: port, method: "GET", target: "/index.html", headers: [:]))?.status == 200 },
-                "the file server answers")
+        let server = try StaticFileServer.start(serving: site.path)
+        defer { server.stop() }
+        let port = server.port
 
         let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium,
                                                 log: "\(BrowserTests.artifacts)/chromedriver-export.log")
@@ -90,7 +77,7 @@ import Testing
         #expect(failed.isEmpty, "\(failed)")
         let loaded = try #require(try await browser.execute("return window.loaded") as? [String])
         // Python logs each request before it answers, so the browser's are all here already.
-        let browserRequests = server.stderrSoFar
+        let browserRequests = server.requestLog
         var edges = 0
         for url in Set(loaded) {
             // Relative to the page (OpenSeadragon gives the .dzi's URL with `_files/…` for it).

@@ -51,11 +51,34 @@ struct ServerFixture: Sendable {
     /// The request runs on its own thread: a blocking socket read on Swift's few cooperative
     /// threads would starve the server's handlers running in the same process.
     func get(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> HTTPResult {
-        let port = port
-        return try await withCheckedThrowingContinuation { continuation in
+        try await Self.get(path, port: port, method: method, headers: headers)
+    }
+
+    static func get(_ path: String, port: Int, method: String = "GET", headers: [String: String] = [:],
+                    host: String? = nil) async throws -> HTTPResult {
+        try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try RawHTTP.request(port: port, method: method, target: path, headers: headers) })
+                continuation.resume(with: Result {
+                    try RawHTTP.request(port: port, method: method, target: path, headers: headers, host: host)
+                })
             }
+        }
+    }
+
+    /// Runs `body` with another server in front of the fixture's storage and database,
+    /// configured by the test, and stops it afterwards.
+    func withServer<T>(_ configure: (inout ServerConfiguration) throws -> Void,
+                       _ body: (RunningServer) async throws -> T) async throws -> T {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage, conninfo: conninfo)
+        try configure(&configuration)
+        let server = try await TileServer(configuration: configuration).start()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
         }
     }
 

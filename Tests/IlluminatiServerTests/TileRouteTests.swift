@@ -111,6 +111,18 @@ import Testing
         #expect(again.body.isEmpty)
         let other = try await f.get(path, headers: ["If-None-Match": "\"something-else\""])
         #expect(other.status == 200)
+        // Weak comparison (RFC 9110 §13.1.2): a weakened tag, a list, `*`.
+        for match in ["W/\(etag)", "\"something-else\", W/\(etag)", "*"] {
+            let conditional = try await f.get(path, headers: ["If-None-Match": match])
+            #expect(conditional.status == 304, "\(match)")
+            #expect(conditional.headers["etag"] == etag)
+        }
+        for match in ["w/\(etag)", String(etag.dropLast()), "W/\"\(etag)\""] {
+            #expect(try await f.get(path, headers: ["If-None-Match": match]).status == 200, "\(match)")
+        }
+        let dzi = "/dzi/\(f.experimentID)/\(layer).dzi"
+        let descriptorTag = try #require(try await f.get(dzi).headers["etag"])
+        #expect(try await f.get(dzi, headers: ["If-None-Match": "W/\(descriptorTag)"]).status == 304)
         let head = try await f.get(path, method: "HEAD")
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
@@ -152,7 +164,7 @@ import Testing
         let maxZoom = try #require(json["maxzoom"] as? Int)
         #expect(json["tileSize"] as? Int == 256)
         #expect(json["minzoom"] as? Int == 0)
-        #expect(json["bounds"] as? [Int] == [0, 0, geometry.width, geometry.height])
+        #expect(json["width"] as? Int == geometry.width && json["height"] as? Int == geometry.height)
         #expect((json["tiles"] as? [String])?.first?.hasSuffix("/xyz/\(f.experimentID)/\(layer)/{z}/{x}/{y}.jpg") == true)
         #expect(256 << maxZoom >= max(geometry.width, geometry.height))
         #expect(256 << (maxZoom - 1) < max(geometry.width, geometry.height))

@@ -42,13 +42,14 @@ public enum RawHTTP {
         return fd
     }
 
+    /// `host` replaces the `Host` header's value (`127.0.0.1:port`).
     public static func request(port: Int, method: String, target: String, headers: [String: String],
-                        body: [UInt8] = []) throws -> HTTPResult {
+                        body: [UInt8] = [], host: String? = nil) throws -> HTTPResult {
         let fd = try connectLoopback(port: port)
         defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
