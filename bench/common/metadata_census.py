@@ -19,12 +19,12 @@ _CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)")
 
 @dataclass
 class MetadataOps:
-    creates: int = 0      # open/openat/creat with O_CREAT that succeeded
+    creates: int = 0      # open/openat/creat with O_CREAT or O_TMPFILE that succeeded
     renames: int = 0
     unlinks: int = 0      # files removed
     rmdirs: int = 0
     mkdirs: int = 0
-    links: int = 0
+    links: int = 0        # link/linkat: a nameless (O_TMPFILE) file named before its rename
     syncs: int = 0        # fsync, fdatasync, syncfs, sync_file_range
 
     def __add__(self, other: "MetadataOps") -> "MetadataOps":
@@ -55,7 +55,7 @@ def count(log: Path, below: Path) -> MetadataOps:
             continue
         call, args = m.group(1), m.group(2)
         if call in ("open", "openat", "creat"):
-            if call == "creat" or "O_CREAT" in args:
+            if call == "creat" or "O_CREAT" in args or "O_TMPFILE" in args:
                 ops.creates += 1
         elif call.startswith("rename"):
             ops.renames += 1

@@ -580,13 +580,14 @@ def report(args, info, results, checks, profiles, scaling, logs: Path) -> None:
     say("spread = max/min of ours' runs; load = 1-minute load average after each run (min-max).")
     say()
     say("Files per build (ours: the warm-up build, traced with strace: every successful create, rename, removal, "
-        "mkdir and sync on the experiment's folder by submit and the workers; jobs = all jobs of the build; "
+        "link, mkdir and sync on the experiment's folder by submit and the workers (a nameless O_TMPFILE file counts as "
+        "created, and is linked under its temporary name before its rename); jobs = all jobs of the build; "
         f"bound = 2 x jobs + {FILES_PER_LAYER} x layers; left = files in the output after the build, median over "
         "the runs):")
     say()
-    say("| dataset | jobs (pyramid) | layers | created | renamed | removed | mkdir | fsync | bound | left ours | "
+    say("| dataset | jobs (pyramid) | layers | created | renamed | removed | linked | mkdir | fsync | bound | left ours | "
         "left vips | tiles (ours written / grid) | bytes/tile ours / vips |")
-    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     files_created, files_bound = {}, {}
     for ds, r in results.items():
         ref, vt = r["warmup"]["ours"], r["warmup"]["vips"]
@@ -594,7 +595,7 @@ def report(args, info, results, checks, profiles, scaling, logs: Path) -> None:
         files_bound[ds] = 2 * ref["history_jobs"] + FILES_PER_LAYER * ref["layers"]
         files_created[ds] = ops["creates"] if ops else None
         grid = sum(l["tiles_grid"] for l in checks[ds]["layers"].values())
-        cells = [str(ops[k]) if ops else "-" for k in ("creates", "renames", "unlinks", "mkdirs", "syncs")]
+        cells = [str(ops[k]) if ops else "-" for k in ("creates", "renames", "unlinks", "links", "mkdirs", "syncs")]
         say(f"| {ds} | {ref['history_jobs']} ({ref['jobs_by_kind'].get('pyramid', 0)}) | {ref['layers']} | "
             f"{' | '.join(cells)} | {files_bound[ds]} | {med([x['files_after'] for x in r['ours']]):.0f} | "
             f"{med([x['files_after'] for x in r['vips']]):.0f} | {ref['tiles']} / {grid} | "
