@@ -14,6 +14,7 @@ struct TileRoutes: Sendable {
     let origin: RequestOrigin
     let served = Counter(label: "illuminati_serve_tiles_total")
     let blank = Counter(label: "illuminati_serve_blank_tiles_total")
+    let blanks = BlankTiles()
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/api/experiments/:experiment/channel_layers/:layer/tiles") { request, context in
@@ -31,10 +32,13 @@ struct TileRoutes: Sendable {
         router.get("/xyz/:experiment/:layer/:z/:x/{y}.jpg") { request, context in
             try await xyzTile(request, context)
         }
+        router.get("/iiif/:experiment/:layer") { request, context in
+            try await iiifBase(request, context)
+        }
         router.get("/iiif/:experiment/:layer/info.json") { request, context in
             try await iiifInfo(request, context)
         }
-        router.get("/iiif/:experiment/:layer/:region/:size/:rotation/{quality}.jpg") { request, context in
+        router.get("/iiif/:experiment/:layer/:region/:size/:rotation/:file") { request, context in
             try await iiifTile(request, context)
         }
     }
@@ -90,12 +94,7 @@ struct TileRoutes: Sendable {
               column < grid.columns, row < grid.rows else {
             throw RouteError.notFound("no tile \(level)/\(column)_\(row) in layer \(layer.name)")
         }
-        let address = TileAddress(level: level, row: row, column: column)
-        guard let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) else {
-            return try await blankTile(layer, request)
-        }
-        served.increment()
-        return Responses.tile(file, request: request)
+        return try await storedOrBlank(TileAddress(level: level, row: row, column: column), layer, descriptor, request)
     }
 
     // MARK: XYZ
@@ -176,50 +175,32 @@ struct TileRoutes: Sendable {
 
     // MARK: IIIF Image API 3.0, level 0
 
+    /// The base URI of the layer's image service, `http://{host}/iiif/{id}/{layer}`: `info.json`'s `id`.
+    private func iiifID(_ request: Request, _ experiment: ServedExperiment, _ layer: ServedLayer) throws -> String {
+        try origin.base(of: request) + "/iiif/\(experiment.id)/\(layer.name)"
+    }
+
+    /// §2: the base URI redirects to the image information.
+    private func iiifBase(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let (experiment, layer, _) = try await builtLayer(context)
+        return Response(status: .seeOther, headers: [.location: try iiifID(request, experiment, layer) + "/info.json", .contentLength: "0"])
+    }
+
     private func iiifInfo(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let (experiment, layer, descriptor) = try await builtLayer(context)
-        let geometry = descriptor.geometry
-        struct Tiles: Encodable { var width: Int; var height: Int; var scaleFactors: [Int] }
-        struct Size: Encodable { var width: Int; var height: Int }
-        struct Info: Encodable {
-            var context = "http://iiif.io/api/image/3/context.json"
-            var id: String
-            var type = "ImageService3"
-            var `protocol` = "http://iiif.io/api/image"
-            var profile = "level0"
-            var width: Int
-            var height: Int
-            var tiles: [Tiles]
-            var sizes: [Size]
-            enum CodingKeys: String, CodingKey {
-                case context = "@context", id, type, `protocol`, profile, width, height, tiles, sizes
-            }
-        }
-        let scaleFactors = (0...geometry.maxLevel).map { 1 << $0 }
-        let sizes = geometry.levels.filter { $0.width <= geometry.tileSize && $0.height <= geometry.tileSize }
-            .map { Size(width: $0.width, height: $0.height) }
-        let info = Info(id: try origin.base(of: request) + "/iiif/\(experiment.id)/\(layer.name)", width: geometry.width,
-                        height: geometry.height,
-                        tiles: [Tiles(width: geometry.tileSize, height: geometry.tileSize, scaleFactors: scaleFactors)],
-                        sizes: sizes)
-        return Responses.json(info, request: request, keys: .useDefaultKeys,
-                              contentType: "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"")
+        let info = IIIFInfo(id: try iiifID(request, experiment, layer), geometry: descriptor.geometry)
+        var response = Responses.json(info, request: request, keys: .useDefaultKeys,
+                                      contentType: IIIFInfo.mediaType(accept: request.headers[.accept]))
+        response.headers[.vary] = "Accept, Accept-Encoding"
+        return response
     }
 
     private func iiifTile(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        func segment(_ name: String) -> String { context.parameters.get(name) ?? "" }
+        let image = try IIIFImageRequest.parse(region: segment("region"), size: segment("size"), rotation: segment("rotation"),
+                                               file: segment("file"))
         let (_, layer, descriptor) = try await builtLayer(context)
-        guard context.parameters.get("rotation") == "0", context.parameters.get("quality") == "default",
-              let region = context.parameters.get("region"), let size = context.parameters.get("size") else {
-            throw RouteError.badRequest("level 0 serves rotation 0 and quality default only")
-        }
-        guard let address = IIIFTile.address(region: region, size: size, geometry: descriptor.geometry) else {
-            throw RouteError.notFound("\(region.prefix(64))/\(size.prefix(32)) is not one of the tiles info.json lists")
-        }
-        guard let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) else {
-            return try await blankTile(layer, request)
-        }
-        served.increment()
-        return Responses.tile(file, request: request)
+        return try await storedOrBlank(try IIIFTile.address(image, geometry: descriptor.geometry), layer, descriptor, request)
     }
 
     // MARK: Shared
@@ -237,6 +218,22 @@ struct TileRoutes: Sendable {
             throw RouteError.notFound("layer \(layer.name) of experiment \(experiment.name) has no pyramid yet")
         }
         return (experiment, layer, descriptor)
+    }
+
+    /// The stored tile, or, when it was never written, a black tile of its size: the shared
+    /// one inside the level, one of `blanks` at its right and bottom edges.
+    private func storedOrBlank(_ address: TileAddress, _ layer: ServedLayer, _ descriptor: LayerDescriptor,
+                               _ request: Request) async throws -> Response {
+        if let file = try await TileFile.fetch({ try layer.tiles.tile(address) }) {
+            served.increment()
+            return Responses.tile(file, request: request)
+        }
+        let rect = try layer.pyramidLayout().pixelRect(of: address)
+        let tileSize = descriptor.geometry.tileSize
+        guard rect.width < tileSize || rect.height < tileSize else { return try await blankTile(layer, request) }
+        let file = try blanks.tile(PixelSize(height: rect.height, width: rect.width), quality: descriptor.quality)
+        blank.increment()
+        return Responses.tile(file, request: request)
     }
 
     private func blankTile(_ layer: ServedLayer, _ request: Request) async throws -> Response {

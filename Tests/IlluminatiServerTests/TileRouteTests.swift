@@ -142,7 +142,7 @@ import Testing
             for row in 0..<level.rows { for column in 0..<level.columns {
                 let response = try await f.get("/dzi/\(f.experimentID)/\(layer)_files/\(level.level)/\(column)_\(row).jpg")
                 #expect(response.status == 200)
-                let expected = try f.storedTile(layer, level: level.level, column: column, row: row) ?? f.blankTile(layer)
+                let expected = try f.expectedTile(layer, level: level.level, column: column, row: row)
                 #expect(response.body == expected, "\(level.level)/\(column)_\(row)")
             } }
         }
@@ -203,47 +203,6 @@ import Testing
         for path in ["\(maxZoom + 1)/0/0.jpg", "0/1/0.jpg", "0/0/1.jpg", "-1/0/0.jpg", "0/0/x.jpg"] {
             let response = try await f.get("/xyz/\(f.experimentID)/\(layer)/\(path)")
             #expect(response.status == 404 || response.status == 400, "\(path)")
-        }
-    }
-
-    @Test func iiifInfoAndTiles() async throws {
-        let f = try await fixture()
-        let layer = f.layers[0], geometry = try f.descriptor(layer).geometry
-        let info = try await f.get("/iiif/\(f.experimentID)/\(layer)/info.json")
-        #expect(info.status == 200)
-        #expect(info.headers["content-type"]?.hasPrefix("application/ld+json") == true)
-        let json = try info.json()
-        #expect(json["@context"] as? String == "http://iiif.io/api/image/3/context.json")
-        #expect(json["type"] as? String == "ImageService3")
-        #expect(json["profile"] as? String == "level0")
-        #expect(json["width"] as? Int == geometry.width)
-        #expect(json["height"] as? Int == geometry.height)
-        let id = try #require(json["id"] as? String)
-        #expect(id.hasSuffix("/iiif/\(f.experimentID)/\(layer)"))
-        let tiles = try #require((json["tiles"] as? [[String: Any]])?.first)
-        let factors = try #require(tiles["scaleFactors"] as? [Int])
-        #expect(factors.first == 1)
-
-        for (k, factor) in factors.enumerated() {
-            let level = geometry.maxLevel - k
-            let grid = try #require(geometry.levels.first { $0.level == level })
-            let span = 256 * factor
-            for row in 0..<grid.rows { for column in 0..<grid.columns {
-                let x = column * span, y = row * span
-                let w = min(span, geometry.width - x), h = min(span, geometry.height - y)
-                let sw = min(256, grid.width - column * 256), sh = min(256, grid.height - row * 256)
-                let response = try await f.get("/iiif/\(f.experimentID)/\(layer)/\(x),\(y),\(w),\(h)/\(sw),\(sh)/0/default.jpg")
-                #expect(response.status == 200, "k=\(k) \(column),\(row)")
-                let expected = try f.storedTile(layer, level: level, column: column, row: row) ?? f.blankTile(layer)
-                #expect(response.body == expected, "k=\(k) \(column),\(row)")
-            } }
-        }
-        let full = try await f.get("/iiif/\(f.experimentID)/\(layer)/full/max/0/default.jpg")
-        #expect(full.status == 200)
-        for bad in ["1,0,256,256/256,256/0/default.jpg", "0,0,256,256/128,128/0/default.jpg",
-                    "0,0,256,256/256,256/90/default.jpg", "0,0,256,256/256,256/0/color.jpg", "0,0,-1,256/256,256/0/default.jpg"] {
-            let response = try await f.get("/iiif/\(f.experimentID)/\(layer)/\(bad)")
-            #expect(response.status == 404 || response.status == 400, "\(bad)")
         }
     }
 }
