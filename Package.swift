@@ -67,14 +67,14 @@ let package = Package(
         // The job queue: claims, fencing, heartbeats, reaper, retries, stage barrier, worker loop,
         // and its tables and functions (Migrations/).
         .target(name: "IlluminatiQueue",
-                dependencies: ["IlluminatiCore", "IlluminatiPostgres",
+                dependencies: ["IlluminatiCore", "IlluminatiPostgres", "IlluminatiMetrics",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],
                 exclude: ["Queries", "Migrations"],
                 plugins: ["EmbedSQL"]),
         // The whole schema: every owner's migrations, for whoever migrates a database.
         .target(name: "IlluminatiSchema", dependencies: ["IlluminatiDatabase", "IlluminatiQueue", "IlluminatiPostgres"]),
-        // Prometheus text export of the process's metrics (kept apart: only servers link it).
+        // Every metric family the programs export, and their Prometheus text export.
         .target(name: "IlluminatiMetrics",
                 dependencies: [.product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "Prometheus", package: "swift-prometheus")]),
@@ -162,7 +162,7 @@ let package = Package(
                                    "IlluminatiStorage", "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport",
-                                   "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema"]),
+                                   "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiMetrics"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiTestSupport",

@@ -1,3 +1,4 @@
+import IlluminatiMetrics
 import IlluminatiPostgres
 
 /// The worker's side of the queue: claim, complete, fail, release — every write fenced by
@@ -55,7 +56,7 @@ public struct JobQueue {
         let start = clock.now
         let rows = try connection.jobsClaim(worker: worker, limit: limit)
         let received = clock.now
-        QueueMetrics.claimLatency.recordNanoseconds(Self.nanoseconds(received - start))
+        QueueMetrics.claimLatency.record(received - start)
         if !rows.isEmpty { QueueMetrics.claimed.increment(by: rows.count) }
         return rows.map { row in
             let limit = Duration.seconds(row.runtimeLimit ?? 0)
@@ -143,10 +144,5 @@ public struct JobQueue {
     @discardableResult
     public func acknowledgeCancel(_ lease: JobLease) throws -> Bool {
         !(try connection.jobCancelAcknowledge(worker: lease.worker, job: lease.job, attempt: lease.attempt).isEmpty)
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

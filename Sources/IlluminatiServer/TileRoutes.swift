@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import IlluminatiCore
 import IlluminatiImaging
+import IlluminatiMetrics
 import IlluminatiPyramid
 import IlluminatiStorage
 import Metrics
@@ -12,8 +13,8 @@ import Metrics
 struct TileRoutes: Sendable {
     let catalog: Catalog
     let origin: RequestOrigin
-    let served = Counter(label: "illuminati_serve_tiles_total")
-    let blank = Counter(label: "illuminati_serve_blank_tiles_total")
+    let served = MetricCatalog.tilesServed.counter()
+    let blank = MetricCatalog.blankTilesServed.counter()
     let blanks = BlankTiles()
 
     func add(to router: Router<BasicRequestContext>) {

@@ -16,7 +16,7 @@ public struct TileServer: Sendable {
     }
 
     /// swift-metrics allows one backend per process; every server in the process shares it.
-    static let metrics: PrometheusExport = PrometheusExport.bootstrap()
+    static let metrics: PrometheusExport = PrometheusExport.bootstrap(creating: MetricCatalog.tileServer)
 
     func router(database: DatabasePool) -> Router<BasicRequestContext> {
         let metrics = Self.metrics

@@ -7,8 +7,8 @@ import ServiceLifecycle
 import Glibc
 #endif
 
-/// `GET /metrics` in Prometheus' text format on a plain socket: a worker needs no web
-/// framework for one scrape every few seconds. Each client is answered on a thread of its
+/// `GET /metrics` (and `HEAD`) in Prometheus' text format on a plain socket: a worker needs
+/// no web framework for one scrape every few seconds. Each client is answered on a thread of its
 /// own, so a client that connects and sends nothing delays nobody else; at most
 /// `maximumClients` are served at once, further ones are closed at once.
 final class MetricsServer: Service, @unchecked Sendable {
@@ -93,15 +93,19 @@ final class MetricsServer: Service, @unchecked Sendable {
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard let line = requestLine(client) else { return }
+        let parts = line.split(separator: " ")
+        let method = parts.first ?? ""
+        let path = parts.dropFirst().first?.prefix { $0 != "?" } ?? ""
         let (status, body, type): (String, String, String)
-        if line.hasPrefix("GET /metrics ") || line.hasPrefix("GET /metrics?") {
+        if path == "/metrics" && (method == "GET" || method == "HEAD") {
             (status, body, type) = ("200 OK", metrics.text(), "text/plain; version=0.0.4; charset=utf-8")
         } else {
             (status, body, type) = ("404 Not Found", "only /metrics is served here\n", "text/plain; charset=utf-8")
         }
         let payload = Array(body.utf8)
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Array(head.utf8) + payload
+        // HEAD answers GET's head, Content-Length included, without the body.
+        let bytes = Array(head.utf8) + (method == "HEAD" ? [] : payload)
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }

@@ -94,7 +94,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 kill(getpid(), SIGTERM)
             }
         }
-        let metrics = PrometheusExport.bootstrap()
+        let metrics = PrometheusExport.bootstrap(creating: MetricCatalog.queue)
         let conninfo = try WorkerDatabase.conninfo(databaseURL: databaseURL, stateDir: stateDir)
         let storageRoot = try WorkerDatabase.storageRoot(storage, stateDir: stateDir)
         let startupRetry = ConnectionRetry(giveUpAfter: .milliseconds(Int(connectTimeout * 1000)))

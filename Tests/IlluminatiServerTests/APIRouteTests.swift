@@ -166,7 +166,7 @@ import Testing
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/plain") == true)
         #expect(response.text.contains("illuminati_serve_tiles_total"))
-        #expect(response.text.contains("hb_requests") || response.text.contains("hb_request"))
+        #expect(response.text.contains("http_server_request_duration_seconds_count{"))
     }
 }
 

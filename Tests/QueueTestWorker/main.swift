@@ -35,7 +35,7 @@ func seconds(_ name: String, _ fallback: Double) -> Double {
     return value
 }
 guard let conninfo = options["database"] else { fail("--database is required", status: 2) }
-let metrics = options["metrics-file"] != nil ? PrometheusExport.bootstrap() : nil
+let metrics = options["metrics-file"] != nil ? PrometheusExport.bootstrap(creating: MetricCatalog.queue) : nil
 
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)

@@ -38,9 +38,10 @@ public enum FieldTools {
         return FileManager.default.currentDirectoryPath + "/.build/field-tools"
     }
 
-    /// Runs `executable` with `arguments`, with a time limit, and returns its status and output
-    /// (stdout and stderr together, as a person reading the tool's report would see it).
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(300),
+    /// Runs `executable` with `arguments` (and `input` on its standard input), with a time limit,
+    /// and returns its status and output (stdout and stderr together, as a person reading the
+    /// tool's report would see it).
+    public static func run(_ executable: String, _ arguments: [String], input: String = "", timeout: Duration = .seconds(300),
                            environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -51,6 +52,11 @@ public enum FieldTools {
         FileManager.default.createFile(atPath: outputFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let handle = try FileHandle(forWritingTo: outputFile)
         defer { try? FileManager.default.removeItem(at: outputFile) }
+        // From a file, not a pipe: a tool that answers before reading all of it cannot block us.
+        let inputFile = outputFile.appendingPathExtension("input")
+        FileManager.default.createFile(atPath: inputFile.path, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600])
+        defer { try? FileManager.default.removeItem(at: inputFile) }
+        process.standardInput = try FileHandle(forReadingFrom: inputFile)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiCore
+import IlluminatiMetrics
 import IlluminatiPostgres
 import Logging
 
@@ -129,7 +130,7 @@ final class ClaimLoop: @unchecked Sendable {
         let lease = run.job.lease
         let reason = run.context.stopReason
         if run.result != nil {
-            QueueMetrics.jobDuration.recordNanoseconds(JobQueue.nanoseconds(ContinuousClock.now - run.started))
+            QueueMetrics.jobDuration.record(ContinuousClock.now - run.started)
         }
         if reason == .leaseLost {
             QueueMetrics.leaseLost.increment()

@@ -31,7 +31,6 @@ public final class QueueWorker: @unchecked Sendable {
         self.configuration = configuration
         self.kinds = kinds
         self.logger = logger
-        QueueMetrics.createAll()
     }
 
     /// The id this process is registered under (it changes if the worker was presumed dead
