@@ -15,7 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// Connections (and threads) for metadata and map-object requests; tiles need none.
     public var databaseConnections = 4
     /// Most map objects one answer holds; `limit` may ask for fewer.
-    public var mapObjectLimit = 10_000
+    public var mapObjectLimit = Self.defaultMapObjectLimit
+    public static let defaultMapObjectLimit = 10_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
                 catalogLifetimeSeconds: Double = 10) {
