@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import IlluminatiPostgres
 
 /// How every response is built: tiles with validators and long caching, JSON compressed when
 /// the client accepts gzip, errors as JSON.
@@ -82,6 +83,9 @@ enum Responses {
     }
 
     static let requestIDField = HTTPField.Name("X-Request-Id")!
+
+    /// An entity tag from the bytes themselves, for files built into the binary.
+    static func etag(of bytes: [UInt8]) -> String { "\"\(String(fnv1a64(bytes), radix: 36))\"" }
 
     static func bytes(_ bytes: [UInt8], contentType: String, etag: String?, request: Request,
                       cacheControl: String = "public, max-age=3600") -> Response {

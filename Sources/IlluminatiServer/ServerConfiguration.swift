@@ -15,7 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// Connections (and threads) for metadata and map-object requests; tiles need none.
     public var databaseConnections = 4
     /// Most map objects one answer holds; `limit` may ask for fewer.
-    public var mapObjectLimit = 10_000
+    public var mapObjectLimit = Self.defaultMapObjectLimit
+    public static let defaultMapObjectLimit = 10_000
     /// Which other origins' pages may read the answers (CORS).
     public var crossOrigin = CrossOriginPolicy.anyOrigin
     /// Where clients reach the server, when not where they say they do (see `RequestOrigin`).

@@ -33,6 +33,10 @@ public struct TileServer: Sendable {
             Responses.bytes(Array(metrics.text().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8", etag: nil,
                             request: request, cacheControl: "no-store")
         }
+        router.get("/openapi.json") { request, _ in
+            Responses.bytes(OpenAPIDocument.bytes, contentType: "application/json; charset=utf-8", etag: OpenAPIDocument.etag,
+                            request: request, cacheControl: "no-cache")
+        }
         return router
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import IlluminatiPostgres
 
 /// The web viewer's static files, embedded in the binary at build time (`EmbedFiles` plugin):
 /// `/` is `index.html`, everything else lives under `/viewer/`. Only embedded names can be
@@ -19,8 +18,7 @@ struct ViewerFiles: Sendable {
         for (name, base64) in EmbeddedFiles.base64 {
             guard let data = Data(base64Encoded: base64) else { continue }
             let bytes = [UInt8](data)
-            files[name] = File(bytes: bytes, contentType: Self.contentType(name),
-                               etag: "\"\(String(fnv1a64(bytes), radix: 36))\"")
+            files[name] = File(bytes: bytes, contentType: Self.contentType(name), etag: Responses.etag(of: bytes))
         }
         self.files = files
     }

@@ -144,11 +144,7 @@ struct PrivateServer {
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPResult {
         let port = running.port
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try RawHTTP.request(port: port, method: "GET", target: path, headers: headers) })
-            }
-        }
+        return try await onOwnThread { try RawHTTP.request(port: port, method: "GET", target: path, headers: headers) }
     }
 
     func stop() async { await running.stop() }

@@ -23,6 +23,7 @@ struct ServerFixture: Sendable {
     let layout: PlateLayout
     let conninfo: String
     let port: Int
+    let server: RunningServer
     let wells: Int
 
     /// The experiment's folder on the storage.
@@ -56,13 +57,7 @@ struct ServerFixture: Sendable {
 
     static func get(_ path: String, port: Int, method: String = "GET", headers: [String: String] = [:],
                     host: String? = nil) async throws -> HTTPResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try RawHTTP.request(port: port, method: method, target: path, headers: headers, host: host)
-                })
-            }
-        }
+        try await onOwnThread { try RawHTTP.request(port: port, method: method, target: path, headers: headers, host: host) }
     }
 
     /// Runs `body` with another server in front of the fixture's storage and database,
@@ -98,7 +93,10 @@ struct ServerFixture: Sendable {
         _ = try LocalBuild(experiment: experiment, layout: layout, output: output, options: options, settings: settings).run()
     }
 
-    static func make() async throws -> ServerFixture {
+    /// The shared fixture's plate, unless `configure` changes it.
+    static func make(named name: String = "served-plate", _ configure: (inout SamplePlateSpec) -> Void = { _ in })
+        async throws -> ServerFixture
+    {
         let root = TemporaryDirectory.make(prefix: "illuminati-serve-test").path
         var spec = SamplePlateSpec()
         spec.wells = .count(4)
@@ -107,8 +105,9 @@ struct ServerFixture: Sendable {
         spec.height = 200
         spec.width = 260
         spec.channels = 2
+        configure(&spec)
         let sample = try SamplePlate.generate(spec, into: root + "/images")
-        let experiment = try SamplePlate.experiment(named: "served-plate", manifestPath: sample.manifestPath,
+        let experiment = try SamplePlate.experiment(named: name, manifestPath: sample.manifestPath,
                                                     directory: root + "/images")
         let layout = try PlateLayout(experiment.layoutSpec)
 
@@ -127,7 +126,7 @@ struct ServerFixture: Sendable {
         return ServerFixture(storage: storage, experimentID: id, experimentName: experiment.name, experiment: experiment,
                              layers: experiment.layers.map(\.name),
                              layerIDs: Dictionary(uniqueKeysWithValues: stored.layers.map { ($0.layer.name, $0.id) }),
-                             layout: layout, conninfo: conninfo, port: running.port,
+                             layout: layout, conninfo: conninfo, port: running.port, server: running,
                              wells: experiment.plates.map(\.wells.count).reduce(0, +))
     }
 }
