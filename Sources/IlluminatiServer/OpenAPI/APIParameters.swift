@@ -84,7 +84,7 @@ enum APIParameters {
                                examples: ["max": "max", "width": "256,"])
     static let iiifRotation = path("rotation", "Degrees clockwise, `!` mirrors first; level 0 serves `0` only.",
                                    schema: ["type": "string", "pattern": "^!?[0-9]+(\\.[0-9]+)?$"], examples: ["none": "0"])
-    static let iiifQuality = path("quality", "Level 0 serves `default` only.",
-                                  schema: ["type": "string", "enum": ["default", "color", "gray", "bitonal"]],
-                                  examples: ["default": "default"])
+    static let iiifFile = path("file", "`{quality}.{format}`: level 0 serves `default`, `color` and `gray` (the tiles are gray) as `jpg`; `bitonal` and other formats are 501.",
+                               schema: ["type": "string", "pattern": "^(default|color|gray|bitonal)\\.(jpg|tif|png|gif|jp2|pdf|webp)$"],
+                               examples: ["default": "default.jpg"])
 }

@@ -18,6 +18,9 @@ extension APIPath {
     typealias P = APIParameters
     typealias R = APIResponses
 
+    /// The routes that write absolute URLs (see `RequestOrigin`).
+    static let noHost = R.badRequest("No valid host to build absolute URLs with (`Host`, `X-Forwarded-Host` or `Forwarded`), and no `--public-url`.")
+
     /// What a tile route answers besides the tile, for a layer looked up in the catalog.
     static func layerErrors(_ notFound: String) -> [String: JSONValue] {
         R.notFound("No such experiment, layer, or built pyramid" + notFound + ".").merging(R.databaseErrors) { $1 }
@@ -92,21 +95,26 @@ extension APIPath {
         APIPath(path: "/xyz/{experiment}/{layer}/tiles.json", name: "TileJSON", tag: "tiles",
                 summary: "TileJSON 3.0.0 for the XYZ route.",
                 pathParameters: [P.experiment, P.layer],
-                responses: ["200": R.json("The TileJSON.", schema: "TileJSON")].merging(layerErrors("")) { $1 }),
+                responses: ["200": R.json("The TileJSON.", schema: "TileJSON")].merging(layerErrors("")) { $1 }
+                    .merging(Self.noHost) { $1 }),
         APIPath(path: "/xyz/{experiment}/{layer}/{z}/{x}/{y}.jpg", name: "XYZTile", tag: "tiles",
                 summary: "An XYZ tile (zoom 0 = one tile); edge tiles padded to the full tile size.",
                 pathParameters: [P.experiment, P.layer, P.level("z", "Zoom."), P.level("x", "Column."), P.level("y", "Row.")],
                 parameters: [P.ifNoneMatch],
                 responses: tileResponses(badRequest: "`z`, `x` or `y` is not a non-negative integer.", notFound: ", or no such tile at the zoom")),
+        APIPath(path: "/iiif/{experiment}/{layer}", name: "IIIFBase", tag: "tiles",
+                summary: "The base URI of a layer's IIIF image service: 303 to its info.json (IIIF Image API 3.0 §2).",
+                pathParameters: [P.experiment, P.layer],
+                responses: ["303": R.seeOther("To `{base}/info.json`.")].merging(layerErrors("")) { $1 }.merging(Self.noHost) { $1 }),
         APIPath(path: "/iiif/{experiment}/{layer}/info.json", name: "IIIFInfo", tag: "tiles",
                 summary: "IIIF Image API 3.0 image information (level 0).",
                 pathParameters: [P.experiment, P.layer],
                 responses: ["200": R.ok("The image information; JSON-LD, or plain JSON when `Accept` asks for it.",
                                         R.content(["application/ld+json", "application/json"], schema: R.reference("IIIFInfo")))]
-                    .merging(layerErrors("")) { $1 }),
-        APIPath(path: "/iiif/{experiment}/{layer}/{region}/{size}/{rotation}/{quality}.jpg", name: "IIIFImage", tag: "tiles",
-                summary: "An IIIF image request; level 0 serves the tiles and sizes info.json lists, rotation 0, quality default.",
-                pathParameters: [P.experiment, P.layer, P.iiifRegion, P.iiifSize, P.iiifRotation, P.iiifQuality],
+                    .merging(layerErrors("")) { $1 }.merging(Self.noHost) { $1 }),
+        APIPath(path: "/iiif/{experiment}/{layer}/{region}/{size}/{rotation}/{file}", name: "IIIFImage", tag: "tiles",
+                summary: "An IIIF image request; level 0 serves the tiles and sizes info.json lists, rotation 0, quality default (or color or gray: the tiles are gray), format jpg.",
+                pathParameters: [P.experiment, P.layer, P.iiifRegion, P.iiifSize, P.iiifRotation, P.iiifFile],
                 parameters: [P.ifNoneMatch],
                 responses: tileResponses(badRequest: "A malformed region, size, rotation, quality or format.",
                                          notFound: ", or the region and size are not a tile or size info.json lists")

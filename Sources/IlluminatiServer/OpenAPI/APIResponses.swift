@@ -12,6 +12,7 @@ enum APIResponses {
         // The CORS header (issue 16): `*` unless `--cors-origin` names an origin.
         "Access-Control-Allow-Origin": header("The origins that may read the answer (CORS)."),
         "X-Request-Id": header("The request's id in the server's log (500 and 503)."),
+        "Location": header("Where the answer is.", required: true),
     ]
 
     static func headers(_ names: [String]) -> JSONValue {
@@ -33,6 +34,11 @@ enum APIResponses {
 
     static func json(_ description: String, schema: String) -> JSONValue {
         ok(description, content(["application/json"], schema: reference(schema)))
+    }
+
+    /// A 303 See Other to `Location`, without a body.
+    static func seeOther(_ description: String) -> JSONValue {
+        ["description": .string(description), "headers": headers(["Location", "Access-Control-Allow-Origin"])]
     }
 
     static func error(_ description: String) -> JSONValue {

@@ -44,15 +44,25 @@ enum OpenAPIDocument {
         return .object(operation)
     }
 
-    /// The CORS preflight (issue 16): any route, any origin, no body.
+    /// The CORS preflight: any route, any origin, no body. It is answered before the path is
+    /// read, so its path parameters take any value (they override the path's). A path left out
+    /// of CORS (`CrossOriginMiddleware.excludedPaths`) has no preflight: OPTIONS is a 404 there.
     static func preflight(_ path: APIPath) -> JSONValue {
-        ["operationId": .string("preflight" + path.name), "tags": [.string(path.tag)],
-         "summary": "CORS preflight.",
-         "responses": ["204": [
-             "description": "The methods and headers a cross-origin request may use.",
-             "headers": APIResponses.headers(["Access-Control-Allow-Origin"])
-                 .setting("Access-Control-Allow-Methods", APIResponses.header("GET, HEAD, OPTIONS.")),
-         ]]]
+        let names = path.path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first }
+        let anyValue: [JSONValue] = names.map {
+            ["name": .string(String($0)), "in": "path", "required": true, "schema": ["type": "string"],
+             "description": "Any value: a preflight is answered before the path is read."]
+        }
+        let answered: JSONValue = [
+            "description": "The methods and headers a cross-origin request may use.",
+            "headers": APIResponses.headers(["Access-Control-Allow-Origin"])
+                .setting("Access-Control-Allow-Methods", APIResponses.header("GET, HEAD, OPTIONS.")),
+        ]
+        let excluded = CrossOriginMiddleware.excludedPaths.contains(path.path)
+        return ["operationId": .string("preflight" + path.name), "tags": [.string(path.tag)],
+                "summary": excluded ? "No CORS here: operations data, not for pages." : "CORS preflight.",
+                "parameters": .array(anyValue),
+                "responses": excluded ? ["404": APIResponses.error("This path answers no preflight.")] : ["204": answered]]
     }
 
     /// A reference to `components.<section>.<name>`.
