@@ -66,6 +66,11 @@ extension ExperimentCommandTests {
         #expect(small.stderr.contains("site-order.csv: line \(firstThree): site 3 is outside the 1×3 stitch grid, which holds sites 0…2"),
                 "\(small.stderr)")
         #expect(try nothingWritten(db))
+        // `pyramid` reads the manifest with the same flags.
+        let local = try Executables.run("illuminati", ["pyramid", "--manifest", manifest, "--output", directory.file("out"),
+                                                       "--stitch-dims", "1x3"])
+        #expect(local.status == 2)
+        #expect(local.stderr.contains("site-order.csv: line \(firstThree): site 3 is outside the 1×3 stitch grid"), "\(local.stderr)")
 
         for arguments in [["--stitch-dims", "2by2"], ["--stitch-layout", "diagonal"]] {
             let bad = try illuminati(["experiment", "create", "bad", "--manifest", manifest] + arguments, database: database)

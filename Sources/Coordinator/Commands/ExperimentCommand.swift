@@ -20,18 +20,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Manifest file (.csv or .json).", valueName: "file")) var manifest: String
         @Option(name: .long, help: ArgumentHelp("Micrometres per pixel, for the viewer's scale bar.", valueName: "µm"))
         var pixelSize: Double?
-        @Option(name: .long, help: ArgumentHelp(
-            "Acquisition order of the manifest's site column: horizontal, zigzag_horizontal (default, as TissueMAPS), vertical or zigzag_vertical.",
-            valueName: "layout"))
-        var stitchLayout: StitchLayout?
-        @Option(name: .long, help: ArgumentHelp(
-            "Site grid of every well for the site column, rows x columns (default: guessed from the highest site index, as TissueMAPS' guess_stitch_dimensions).",
-            valueName: "RxC"))
-        var stitchDims: GridDimensions?
-        @Flag(name: .long, help: "Number site rows from the largest stage_y (a stage whose y axis points up).")
-        var reverseRows = false
-        @Flag(name: .long, help: "Number site columns from the largest stage_x.")
-        var reverseColumns = false
+        @OptionGroup var stitch: StitchArguments
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -45,9 +34,7 @@ struct ExperimentCommand: ParsableCommand {
                 let store = ExperimentStore(session.connection)
                 let (experiment, layout) = try CreateExperiment(logger: global.logger)
                     .run(name: name, manifest: manifest, pixelSize: pixelSize,
-                         stitch: StitchOptions(layout: stitchLayout, dimensions: stitchDims,
-                                               reverseRows: reverseRows, reverseColumns: reverseColumns),
-                         store: store)
+                         stitch: stitch.options, store: store)
                 print("created experiment \(experiment.name): \(ExperimentText.counts(experiment))")
                 print("pyramid \(layout.size.height)×\(layout.size.width) px, \(layout.pyramid.depth) levels")
             }
