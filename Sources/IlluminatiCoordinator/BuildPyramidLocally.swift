@@ -32,11 +32,12 @@ public struct BuildPyramidLocally {
         self.progress = progress
     }
 
-    public func run(manifest: String, output: String, options: BuildOptions, statisticsInputs: [String],
+    public func run(manifest: String, stitch: StitchOptions = StitchOptions(), output: String,
+                    options: BuildOptions, statisticsInputs: [String],
                     settings: LocalBuildSettings) throws -> LocalBuildSummary {
         let directory = FileManager.default.currentDirectoryPath
         let (experiment, layout) = try ManifestExperiment(logger: logger)
-            .load(name: "pyramid", manifestPath: Manifest.resolvePath(manifest, relativeTo: directory))
+            .load(name: "pyramid", manifestPath: Manifest.resolvePath(manifest, relativeTo: directory), stitch: stitch)
         let build = LocalBuild(experiment: experiment, layout: layout, output: Manifest.resolvePath(output, relativeTo: directory),
                                options: options, statisticsInputs: statisticsInputs, settings: settings,
                                logger: logger, progress: progress)

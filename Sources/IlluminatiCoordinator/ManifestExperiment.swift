@@ -9,13 +9,16 @@ import Logging
 struct ManifestExperiment {
     var logger: Logger
 
-    /// - Parameter manifestPath: absolute.
-    func load(name: String, manifestPath: String) throws -> (Experiment, PlateLayout) {
+    /// - Parameters:
+    ///   - manifestPath: absolute.
+    ///   - stitch: how sites given by `site` index or stage position get their grid cells.
+    func load(name: String, manifestPath: String, stitch: StitchOptions = StitchOptions()) throws -> (Experiment, PlateLayout) {
         let text = try ManifestFile.text(at: manifestPath)
         let directory = (manifestPath as NSString).deletingLastPathComponent
         let (entries, parseProblems) = Manifest.entries(text: text, format: ManifestFormat(path: manifestPath), directory: directory)
         let files = probe(Array(Set(entries.map(\.path))))
-        let (experiment, buildProblems) = ExperimentBuilder.build(name: name, manifestPath: manifestPath, entries: entries, files: files)
+        let (experiment, buildProblems) = ExperimentBuilder.build(name: name, manifestPath: manifestPath, entries: entries,
+                                                                       files: files, stitch: stitch)
         let problems = parseProblems + buildProblems
         guard problems.isEmpty, let experiment else {
             throw ManifestError(source: manifestPath, problems: problems.isEmpty ? [ManifestProblem(line: 0, "no images")] : problems)

@@ -20,6 +20,7 @@ struct ExperimentCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Manifest file (.csv or .json).", valueName: "file")) var manifest: String
         @Option(name: .long, help: ArgumentHelp("Micrometres per pixel, for the viewer's scale bar.", valueName: "µm"))
         var pixelSize: Double?
+        @OptionGroup var stitch: StitchArguments
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -32,7 +33,8 @@ struct ExperimentCommand: ParsableCommand {
             try global.withDatabase { session in
                 let store = ExperimentStore(session.connection)
                 let (experiment, layout) = try CreateExperiment(logger: global.logger)
-                    .run(name: name, manifest: manifest, pixelSize: pixelSize, store: store)
+                    .run(name: name, manifest: manifest, pixelSize: pixelSize,
+                         stitch: stitch.options, store: store)
                 print("created experiment \(experiment.name): \(ExperimentText.counts(experiment))")
                 print("pyramid \(layout.size.height)×\(layout.size.width) px, \(layout.pyramid.depth) levels")
             }

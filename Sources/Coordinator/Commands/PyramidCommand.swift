@@ -38,6 +38,8 @@ struct PyramidCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
     var output: String
 
+    @OptionGroup var stitch: StitchArguments
+
     @Option(name: .long, help: "How tiles are kept: shards (stored ZIPs, one per job), dzi (a file per tile) or szi (shards, and a LAYER.szi each).")
     var format: PyramidOutputFormat = .shards
 
@@ -129,7 +131,7 @@ struct PyramidCommand: ParsableCommand {
         let builder = BuildPyramidLocally(logger: Logger(label: "illuminati")) { phase, done, total in
             reporter.update(phase, done, total)
         }
-        let summary = try builder.run(manifest: manifest, output: output, options: options,
+        let summary = try builder.run(manifest: manifest, stitch: stitch.options, output: output, options: options,
                                       statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) },
                                       settings: settings)
         if format == .szi { _ = try builder.exportSZI(output: output, layers: summary.layers) }

@@ -21,7 +21,9 @@ public enum ExperimentBuilder {
     }
 
     public static func build(name: String, manifestPath: String, entries: [ManifestEntry],
-                             files: [String: ImageFileStatus]) -> (experiment: Experiment?, problems: [ManifestProblem]) {
+                             files: [String: ImageFileStatus], stitch: StitchOptions = StitchOptions())
+        -> (experiment: Experiment?, problems: [ManifestProblem])
+    {
         var problems: [ManifestProblem] = []
         if !isValidExperimentName(name) {
             problems.append(ManifestProblem(line: 0,
@@ -30,7 +32,7 @@ public enum ExperimentBuilder {
         let entries = entries.sorted { $0.ordinal < $1.ordinal }
         let format = checkFiles(entries, files, problems: &problems)
 
-        let grid = siteGrid(entries, problems: &problems)
+        let grid = siteGrid(entries, stitch: stitch, problems: &problems)
 
         // Rows: one file per site, channel, cycle, tpoint and zplane.
         struct RowKey: Hashable { var plate: String; var well: WellName; var y: Int; var x: Int; var channel: String; var cycle: Int; var tpoint: Int; var zplane: Int }
@@ -122,13 +124,14 @@ public enum ExperimentBuilder {
         return (experiment, [])
     }
 
-    /// Each entry's site grid position (by `ordinal`). Stage positions are turned into
+    /// Each entry's site grid position (by `ordinal`). Acquisition-order indices are laid out
+    /// in one grid for all wells (`orderedSiteGrid`). Stage positions are turned into
     /// grid positions per well, separately for each channel × cycle × tpoint × zplane, whose
     /// grids must agree.
-    static func siteGrid(_ entries: [ManifestEntry], problems: inout [ManifestProblem])
+    static func siteGrid(_ entries: [ManifestEntry], stitch: StitchOptions, problems: inout [ManifestProblem])
         -> [Int: (y: Int, x: Int, stage: StagePosition?)]
     {
-        var grid: [Int: (y: Int, x: Int, stage: StagePosition?)] = [:]
+        var grid = orderedSiteGrid(entries, stitch: stitch, problems: &problems)
         struct WellKey: Hashable { var plate: String; var well: WellName }
         struct PlaneKey: Hashable { var channel: String; var cycle: Int; var tpoint: Int; var zplane: Int }
         var staged: [WellKey: [PlaneKey: [ManifestEntry]]] = [:]
@@ -136,11 +139,16 @@ public enum ExperimentBuilder {
         for entry in entries {
             switch entry.position {
             case .grid(let y, let x): grid[entry.ordinal] = (y, x, nil)
+            case .order: continue
             case .stage:
                 let well = WellKey(plate: entry.plate, well: entry.well)
                 if staged[well] == nil { wellOrder.append(well) }
                 staged[well, default: [:]][PlaneKey(channel: entry.channel, cycle: entry.cycle, tpoint: entry.tpoint, zplane: entry.zplane), default: []].append(entry)
             }
+        }
+        if staged.isEmpty && (stitch.reverseRows || stitch.reverseColumns) {
+            problems.append(ManifestProblem(.wholeManifest,
+                "reversed rows or columns were asked for, but no row gives a stage position (they apply to stage_y and stage_x only)"))
         }
         for well in wellOrder {
             var dimensions: (GridDimensions, ManifestLocation)?
@@ -152,7 +160,8 @@ public enum ExperimentBuilder {
                 }
                 let label = "plate \(well.plate), well \(well.well), channel \(plane.channel), cycle \(plane.cycle), tpoint \(plane.tpoint), zplane \(plane.zplane)"
                 do {
-                    let result = try gridCoordinates(positions: positions)
+                    let result = try gridCoordinates(positions: positions, reverseRows: stitch.reverseRows,
+                                                     reverseColumns: stitch.reverseColumns)
                     if let (expected, location) = dimensions, expected != result.dimensions {
                         problems.append(ManifestProblem(group[0].location,
                             "\(label): stage positions form a \(result.dimensions.rows)×\(result.dimensions.columns) grid but \(location) of the same well gives \(expected.rows)×\(expected.columns)"))

@@ -3,6 +3,8 @@ public struct ManifestEntry: Sendable, Equatable {
     public enum Position: Sendable, Equatable {
         /// Zero-based row and column in the well's site grid.
         case grid(y: Int, x: Int)
+        /// Zero-based acquisition-order index in the well; the grid comes from `StitchOptions`.
+        case order(Int)
         /// Microscope stage coordinates; the grid is worked out per well.
         case stage(StagePosition)
     }
@@ -34,6 +36,7 @@ public struct ManifestEntry: Sendable, Equatable {
 /// | plate | yes | plate name |
 /// | well | yes | `A01` … `P24` |
 /// | site_y, site_x | one pair | zero-based site row and column in the well, 0…9 999 |
+/// | site | or this | zero-based acquisition-order index in the well, 0…999 999, laid out by `StitchOptions` |
 /// | stage_y, stage_x | one pair | stage position (any unit, y downwards, at most 10¹² from 0) instead of site_y/site_x |
 /// | channel | yes | channel name (letters, digits, `._+-`) |
 /// | cycle, tpoint, zplane | no (0) | zero-based indices: 0…999, 0…99 999, 0…9 999 |
@@ -42,7 +45,7 @@ public struct ManifestEntry: Sendable, Equatable {
 /// The ranges are `ManifestLimits`.
 public enum Manifest {
     public static let requiredColumns = ["path", "plate", "well", "channel"]
-    public static let optionalColumns = ["site_y", "site_x", "stage_y", "stage_x", "cycle", "tpoint", "zplane", "shift_y", "shift_x"]
+    public static let optionalColumns = ["site", "site_y", "site_x", "stage_y", "stage_x", "cycle", "tpoint", "zplane", "shift_y", "shift_x"]
 
     /// Parses and checks every row; returns the good entries and every problem found.
     public static func entries(text: String, format: ManifestFormat, directory: String)
@@ -59,11 +62,10 @@ public enum Manifest {
                 "unknown column\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) (known: \((requiredColumns + optionalColumns).joined(separator: ", ")))"))
         }
         let absent = requiredColumns.filter { !present.contains($0) }
-        let hasGrid = present.contains("site_y") || present.contains("site_x")
-        let hasStage = present.contains("stage_y") || present.contains("stage_x")
-        if !records.isEmpty && (!absent.isEmpty || (!hasGrid && !hasStage)) {
+        let hasPosition = ["site", "site_y", "site_x", "stage_y", "stage_x"].contains(where: present.contains)
+        if !records.isEmpty && (!absent.isEmpty || !hasPosition) {
             var missing = absent
-            if !hasGrid && !hasStage { missing.append("site_y and site_x (or stage_y and stage_x)") }
+            if !hasPosition { missing.append("site_y and site_x (or site, or stage_y and stage_x)") }
             problems.append(ManifestProblem(line: format == .csv ? 1 : 0, "missing column\(missing.count > 1 ? "s" : ""): \(missing.joined(separator: ", "))"))
             return ([], problems)
         }
@@ -123,16 +125,24 @@ public enum Manifest {
             problems.append("bad channel name \"\(channel)\" (letters, digits and . _ + - only, at most 64, starting with a letter or digit)")
         }
         var position: ManifestEntry.Position?
-        if fields["site_y"] != nil || fields["site_x"] != nil {
+        let givesGrid = fields["site_y"] != nil || fields["site_x"] != nil
+        let givesStage = fields["stage_y"] != nil || fields["stage_x"] != nil
+        if fields["site"] != nil {
+            if givesGrid || givesStage {
+                problems.append("give either site or \(givesGrid ? "site_y and site_x" : "stage_y and stage_x"), not both")
+            } else if let index = integer("site", in: ManifestLimits.siteOrder, default: nil) {
+                position = .order(index)
+            }
+        } else if givesGrid {
             // Both read before either is tested, so that a problem in each is reported.
             let y = integer("site_y", in: ManifestLimits.siteIndex, default: nil)
             let x = integer("site_x", in: ManifestLimits.siteIndex, default: nil)
             if let y, let x { position = .grid(y: y, x: x) }
-        } else if fields["stage_y"] != nil || fields["stage_x"] != nil {
+        } else if givesStage {
             let y = decimal("stage_y"), x = decimal("stage_x")
             if let y, let x { position = .stage(StagePosition(y: y, x: x)) }
         } else {
-            problems.append("no site position: give site_y and site_x, or stage_y and stage_x")
+            problems.append("no site position: give site_y and site_x, site, or stage_y and stage_x")
         }
         let cycle = integer("cycle", in: ManifestLimits.cycle, default: 0)
         let tpoint = integer("tpoint", in: ManifestLimits.tpoint, default: 0)

@@ -7,6 +7,9 @@
 public enum ManifestLimits {
     /// `site_y`, `site_x`: zero-based site row and column in a well.
     public static let siteIndex = 0...9_999
+    /// `site`: zero-based acquisition-order index in a well; its grid (`StitchOptions`) must
+    /// keep each side within `siteIndex`.
+    public static let siteOrder = 0...999_999
     public static let cycle = 0...999
     public static let tpoint = 0...99_999
     public static let zplane = 0...9_999
