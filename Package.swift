@@ -104,16 +104,21 @@ let package = Package(
             "IlluminatiQueue", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // What every program's command line shares: --log-level and -v.
+        .target(name: "IlluminatiCommandLine", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // illuminati: verbs parsed into use cases, progress drawn on the terminal, errors into exit codes.
         .executableTarget(name: "Coordinator", dependencies: [
-            "IlluminatiCoordinator",
+            "IlluminatiCoordinator", "IlluminatiCommandLine",
             "IlluminatiCore", "IlluminatiImaging", "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiPyramid",
             "IlluminatiStorage", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiBuild", "IlluminatiServer", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "Worker", dependencies: [
-            "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiStorage", "IlluminatiMetrics", "IlluminatiProcess",
+            "IlluminatiCommandLine", "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiBuild", "IlluminatiStorage", "IlluminatiMetrics", "IlluminatiProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,7 +167,8 @@ let package = Package(
                                    "IlluminatiStorage", "IlluminatiCore", "IlluminatiSample", "IlluminatiTestSupport"]),
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport",
-                                   "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiMetrics"]),
+                                   "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiMetrics",
+                                   "IlluminatiCommandLine"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiTestSupport",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiCommandLine
 import IlluminatiPostgres
 import IlluminatiSchema
 import Logging
@@ -14,17 +15,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder for the private cluster and demo data.", valueName: "dir"))
     var stateDir: String = ".illuminati"
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
-
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("unknown log level \(logLevel)")
-        }
-    }
+    @OptionGroup var log: LogLevelOptions
 
     var logger: Logger {
-        LogSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
+        log.bootstrap()
         return Logger(label: "illuminati")
     }
 
@@ -40,22 +34,5 @@ struct GlobalOptions: ParsableArguments {
         let session = try DatabaseSession.open(databaseTarget, migrate: migrate ? Schema.migrations : [], logger: logger)
         defer { session.close() }
         return try body(session)
-    }
-}
-
-enum LogSetup {
-    nonisolated(unsafe) private static var bootstrapped = false
-    private static let lock = NSLock()
-
-    static func bootstrapOnce(level: Logger.Level) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !bootstrapped else { return }
-        bootstrapped = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
     }
 }

@@ -59,6 +59,14 @@ public struct ExperimentStore {
         try connection.experimentGetByName(name: name) != nil
     }
 
+    /// The name of the experiment a user named by name or by id (TissueMAPS' `experiment_id`).
+    /// A name wins over the id it spells, so an experiment named "7" stays reachable by name.
+    public func name(of reference: String) throws -> String {
+        if try exists(reference) { return reference }
+        if let id = Int64(reference), let row = try connection.experimentNameByID(id: id) { return row.name }
+        throw ExperimentStoreError.notFound(reference)
+    }
+
     @discardableResult
     public func create(_ experiment: Experiment, layout: PlateLayout) throws -> Int64 {
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IlluminatiBuild
+import IlluminatiCommandLine
 import IlluminatiMetrics
 import IlluminatiPostgres
 import IlluminatiProcess
@@ -66,8 +67,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: .hidden)
     var parentLifeline: Int32?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
+    @OptionGroup var log: LogLevelOptions
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -76,16 +76,10 @@ struct WorkerCommand: AsyncParsableCommand {
         if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
         if let idleExit, idleExit <= 0 { throw ValidationError("--idle-exit must be positive") }
         if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        log.bootstrap()
         let logger = Logger(label: "illuminati.worker")
         if let parentLifeline {
             // Started by `submit --workers`: stop (gracefully, as on SIGTERM) when it is gone.

@@ -208,10 +208,11 @@ struct BuildRun {
         #expect(partial["DAPI_c0.dzi"] != nil, "layers without the bad file are built")
 
         try original.write(to: URL(fileURLWithPath: victim))
-        let resubmitted = try run.run(["resubmit", "corrupt"])
-        #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
-        let finished = try run.submit("corrupt", workers: 2)
+        // resubmit drives the build to its end, as submit does.
+        let finished = try run.run(["resubmit", "corrupt", "--workers", "2", "--interval", "0.2", "--storage", run.storage.path])
         #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(finished.stdout.contains("failed job(s) queued again") && finished.stdout.contains("done; map objects:"),
+                "\(finished.stdout)")
         let complete = try buildOutput(storage: run.storage.path, experiment: "corrupt")
         for layer in ["DAPI_c0", "DAPI_c1", "GFP_c0", "GFP_c1"] { #expect(complete["\(layer).dzi"] != nil) }
     }
@@ -328,7 +329,7 @@ struct BuildRun {
         #expect(try run.submit("again", workers: 1).status == 0)
         let first = try buildOutput(storage: run.storage.path, experiment: "again")
 
-        let resubmitted = try run.run(["resubmit", "again", "--all"])
+        let resubmitted = try run.run(["resubmit", "again", "--all", "--no-wait"])
         #expect(resubmitted.status == 0, "\(resubmitted.stderr)")
         let status = try run.run(["status", "again"])
         #expect(status.status == 0, "\(status.stderr)")

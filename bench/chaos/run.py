@@ -413,7 +413,7 @@ class Suite:
         self.bad_before = row
         # Repair, resubmit, finish.
         repair()
-        self.il.run(["resubmit", name])
+        self.il.run(["resubmit", name, "--no-wait"])
         run = self.il.submit(name, workers=2, worker_extra=WORKER_ARGS, timeout=self.args.timeout)
         self.check("badinput (repaired, resubmit)", name, self.il.storage, reference, run.submit)
 

@@ -14,13 +14,14 @@ struct CleanupCommand: ParsableCommand {
             left alone.
             """)
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @OptionGroup var storageOption: StorageOption
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let storage = try storageOption.root(stateDir: global.stateDir)
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let stored = try ExperimentStore(session.connection).load(experiment)
             let builds = BuildStore(session.connection)
             if let build = try builds.latestBuild(experiment: stored.id) {

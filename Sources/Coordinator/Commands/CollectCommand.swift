@@ -8,11 +8,12 @@ struct CollectCommand: ParsableCommand {
         abstract: "Store the Plates, Wells and Sites outlines of an experiment as map objects (PostGIS).",
         discussion: "`submit` runs this when the build is done; running it again replaces the same set.")
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let stored = try ExperimentStore(session.connection).load(experiment)
             let counts = try CollectMapObjects(connection: session.connection).run(stored)
             print(counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }

@@ -89,7 +89,7 @@ struct DemoCommand: ParsableCommand {
             print("build \(outcome.build): planned \(outcome.plan.jobCount) jobs (illumination correction, alignment, clip at 99.9 %)")
         }
         let local = workers > 0 ? try LocalWorkers.guarded() : nil
-        try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.logLevel)
+        try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.log.level.rawValue)
         defer { local?.stop() }
         if local == nil { print("waiting for workers (illuminati-worker with the same database and --storage \(storage.path))") }
         let started = Date()

@@ -61,12 +61,13 @@ struct ExperimentCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an experiment and its plate geometry.")
-        @Argument(help: "Experiment name.") var name: String
+        @OptionGroup var experimentArgument: ExperimentArgument
         @Flag(name: .long, help: "Print the geometry as JSON.") var json = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try global.withDatabase { session in
+                let name = try experimentArgument.name(session.connection)
                 let stored = try ExperimentStore(session.connection).load(name)
                 let layout = try PlateLayout(stored.experiment.layoutSpec)
                 if json {
@@ -87,13 +88,14 @@ struct ExperimentCommand: ParsableCommand {
                 Removes <storage>/<experiment>/, so that a new experiment of the same name starts from an \
                 empty folder. Give the same --storage as to submit.
                 """)
-        @Argument(help: "Experiment name.") var name: String
+        @OptionGroup var experimentArgument: ExperimentArgument
         @OptionGroup var storageOption: StorageOption
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let storage = try storageOption.location(stateDir: global.stateDir)
             try global.withDatabase { session in
+                let name = try experimentArgument.name(session.connection)
                 guard try ExperimentStore(session.connection).delete(name) else { throw ExperimentStoreError.notFound(name) }
                 print("deleted experiment \(name)")
                 // After the record: its builds are gone, so no worker writes here any more.

@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
             a build that has not finished, or an OUTPUT that exists.
             """)
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
 
     @Option(name: .long, help: ArgumentHelp("Layers to export, comma-separated (default: all).", valueName: "A,B"))
     var layers: String?
@@ -44,7 +44,8 @@ struct ExportCommand: ParsableCommand {
         let storage = try storageOption.location(stateDir: global.stateDir)
         let reporter = PhaseProgress()
         let summary = try global.withDatabase { session in
-            try ExportExperiment(connection: session.connection, storage: storage) { done, total in
+            let experiment = try experimentArgument.name(session.connection)
+            return try ExportExperiment(connection: session.connection, storage: storage) { done, total in
                 reporter.update("export", done, total)
             }.run(experiment: experiment, layers: LayerNames.parse(layers), format: exportFormat, output: output, replacing: force)
         }

@@ -14,7 +14,7 @@ struct InitCommand: ParsableCommand {
             --clip-value from that value; otherwise the full range of the bit depth.
             """)
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @Option(name: [.short, .long], help: "Site images per statistics job; about as many tiles per pyramid job.")
     var batchSize: Int = 100
     @Flag(name: [.short, .long], help: "Align the cycles of each site (shift and residue crop).") var align = false
@@ -46,6 +46,7 @@ struct InitCommand: ParsableCommand {
             options.clip = ClipRequest(upper: .percentile(clipPercent))
         }
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let outcome = try PlanBuild.showingProgress(logger: global.logger)
                 .run(experimentName: experiment, options: options, connection: session.connection)
             if let replaced = outcome.replaced { print("replaced build \(replaced), which had not started") }

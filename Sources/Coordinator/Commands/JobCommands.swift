@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Run one job in the foreground, for debugging.",
         discussion: "The job's work is done here (tiles are written as a worker would); its state in the queue is not changed.")
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @Option(name: [.short, .long], help: "Job id.") var job: Int
     @OptionGroup var storageOption: StorageOption
     @OptionGroup var global: GlobalOptions
@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let storage = try storageOption.root(stateDir: global.stateDir)
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let (_, record) = try JobOfExperiment.find(job, experiment: experiment, connection: session.connection)
             let runner = BuildJobRunner(storageRoot: storage.path, conninfo: session.conninfo, logger: global.logger)
             let started = Date()
@@ -39,7 +40,7 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Show a phase's description: the build (init), one job (run, with --job), or the map objects (collect).")
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @Option(name: [.short, .long], help: "init, run or collect.") var phase: Phase
     @Option(name: [.short, .long], help: "Job id (with --phase run).") var job: Int?
     @OptionGroup var global: GlobalOptions
@@ -51,6 +52,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let connection = session.connection
             switch phase {
             case .`init`:
@@ -90,7 +92,7 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Show what was recorded about a job: each failed attempt's error, and the report of the attempt that succeeded.")
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @Option(name: [.short, .long], help: "run (jobs are logged in the database; init and collect run in the coordinator and log to its stderr).")
     var phase: Phase = .run
     @Option(name: [.short, .long], help: "Job id.") var job: Int
@@ -102,6 +104,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let (_, record) = try JobOfExperiment.find(job, experiment: experiment, connection: session.connection)
             let errors = try QueueInspector(session.connection).errors(job: record.id)
             for error in errors {

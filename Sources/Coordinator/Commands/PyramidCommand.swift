@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IlluminatiCommandLine
 import IlluminatiBuild
 import IlluminatiCoordinator
 import IlluminatiCore
@@ -82,11 +83,9 @@ struct PyramidCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the lossless intermediate tiles (LAYER_intermediate/).")
     var keepIntermediate = false
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["ILLUMINATI_LOG_LEVEL"] ?? "notice"
+    @OptionGroup var log: LogLevelOptions
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -103,7 +102,7 @@ struct PyramidCommand: ParsableCommand {
     }
 
     func run() throws {
-        LogSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
+        log.bootstrap()
         AllocatorTuning.keepLargeBuffersMapped()
         var options = BuildOptions()
         options.layers = LayerNames.parse(layers)

@@ -6,11 +6,17 @@ import IlluminatiQueue
 struct ResubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resubmit",
-        abstract: "Run failed jobs again (--failed, the default) or the whole build again (--all).",
-        discussion: "Then `illuminati submit EXPERIMENT` drives the build to its end.")
+        abstract: "Run failed jobs again (--failed, the default) or the whole build again (--all), and drive the build to its end.",
+        discussion: """
+            After queuing the jobs again it shows progress and ends as `submit` does (exit 0 when \
+            every layer is built, 1 when jobs are dead-lettered again); --no-wait returns at once.
+            """)
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @Flag(help: "Which jobs run again.") var which: Which = .failed
+    @Flag(name: .long, help: "Return once the jobs are queued again, without driving the build.") var noWait = false
+    @OptionGroup var driveOptions: DriveOptions
+    @OptionGroup var storageOption: StorageOption
     @OptionGroup var global: GlobalOptions
 
     enum Which: String, EnumerableFlag {
@@ -18,7 +24,9 @@ struct ResubmitCommand: ParsableCommand {
     }
 
     func run() throws {
+        let storage = noWait ? nil : try storageOption.root(stateDir: global.stateDir)
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let stored = try ExperimentStore(session.connection).load(experiment)
             let builds = BuildStore(session.connection)
             guard let build = try builds.latestBuild(experiment: stored.id) else { throw BuildError.noBuild(experiment: experiment) }
@@ -36,6 +44,7 @@ struct ResubmitCommand: ParsableCommand {
                     throw cleanedUp
                 }
             }
+            if let storage { try driveOptions.drive(stored, session: session, storage: storage, global: global) }
         }
     }
 }

@@ -8,11 +8,12 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Progress per layer and stage, failures and workers of an experiment's build.")
 
-    @Argument(help: "Experiment name.") var experiment: String
+    @OptionGroup var experimentArgument: ExperimentArgument
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try global.withDatabase { session in
+            let experiment = try experimentArgument.name(session.connection)
             let connection = session.connection
             let stored = try ExperimentStore(connection).load(experiment)
             guard let build = try BuildStore(connection).latestBuild(experiment: stored.id) else {

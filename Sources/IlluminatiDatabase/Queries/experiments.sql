@@ -101,6 +101,11 @@ SELECT id, name, plate_format, site_height, site_width, bit_depth, tile_size, zo
        created_at::text AS created_at
 FROM experiments WHERE name = $1;
 
+-- name: ExperimentNameByID :opt
+-- params: id Int64
+-- returns: name String
+SELECT name FROM experiments WHERE id = $1;
+
 -- name: ExperimentSetPixelSize :exec
 -- params: experiment_id Int64, micrometres Double?
 UPDATE experiments SET pixel_size_um = $2 WHERE id = $1;
