@@ -13,10 +13,9 @@ public struct CollectMapObjects {
     public func run(_ stored: StoredExperiment) throws -> [MapObjectType: Int] {
         let experiment = stored.experiment
         let layout = try PlateLayout(experiment.layoutSpec)
-        var shifts: [Experiment.SiteKey: [PixelOffset]] = [:]
-        for shift in experiment.shifts { shifts[shift.site, default: []].append(shift.shift) }
+        let residues = experiment.siteResidues
         let outlines = layout.mapObjectOutlines { plate, well, site in
-            SiteResidues(shifts: shifts[Experiment.SiteKey(plate: plate, well: well, site: site)] ?? [])
+            residues[Experiment.SiteKey(plate: plate, well: well, site: site)] ?? .none
         }
         try MapObjectStore(connection).replace(experimentID: stored.id, outlines: outlines)
         return Dictionary(grouping: outlines, by: \.type).mapValues(\.count)

@@ -6,7 +6,8 @@ import IlluminatiPostgres
 import IlluminatiQueue
 import Logging
 
-/// `init`: decides every layer's window, plans the jobs and records the build (not started).
+/// `init`: decides every layer's window, plans the jobs and records the build (not started),
+/// and writes the windows and the sites' alignment crops into the experiment model.
 /// A planned build that never started is replaced; a started one is left alone.
 public struct PlanBuild {
     public var logger: Logger
@@ -50,6 +51,14 @@ public struct PlanBuild {
         let plan = try BuildPlanner.plan(descriptor, experiment: experiment, experimentID: stored.id,
                                          params: try QueueJSON.encode(descriptor))
         let build = try builds.create(plan, start: false)
+        // Kept where SQL can read them, as TissueMAPS did; the build itself reads its descriptor.
+        try connection.transaction { db in
+            let store = ExperimentStore(db)
+            try store.recordWindows(experimentID: stored.id, descriptor.layers.map {
+                ($0.spec.name, $0.spec.window.lower, $0.spec.window.upper)
+            })
+            try store.recordResidues(experimentID: stored.id, experiment: experiment)
+        }
         logger.info("planned build \(build) of \(experimentName): \(plan.jobCount) jobs")
         return Outcome(build: build, replaced: replaced, descriptor: descriptor, plan: plan)
     }

@@ -160,6 +160,33 @@ public struct ExperimentStore {
         return experimentID
     }
 
+    /// Records the intensity window decided for each layer named (TissueMAPS'
+    /// `min_intensity`/`max_intensity`); the other layers keep theirs.
+    public func recordWindows(experimentID: Int64, _ windows: [(layer: String, lower: Int, upper: Int)]) throws {
+        try connection.channelLayerWindowsSet(
+            experimentID: experimentID, names: windows.map(\.layer),
+            minIntensities: windows.map(\.lower), maxIntensities: windows.map(\.upper))
+    }
+
+    /// Records every site's alignment crop from the experiment's shifts (zero where it has none).
+    public func recordResidues(experimentID: Int64, experiment: Experiment) throws {
+        let residues = experiment.siteResidues
+        var plates: [Int] = [], wells: [String] = [], ys: [Int] = [], xs: [Int] = []
+        var crops: [SiteResidues] = []
+        for (p, plate) in experiment.plates.enumerated() {
+            for (w, well) in plate.wells.enumerated() {
+                for (s, site) in well.sites.enumerated() {
+                    plates.append(p); wells.append(well.name.description); ys.append(site.y); xs.append(site.x)
+                    crops.append(residues[Experiment.SiteKey(plate: p, well: w, site: s)] ?? .none)
+                }
+            }
+        }
+        try connection.siteResiduesSet(
+            experimentID: experimentID, plateOrdinals: plates, wellNames: wells, ys: ys, xs: xs,
+            topResidues: crops.map(\.top), bottomResidues: crops.map(\.bottom),
+            leftResidues: crops.map(\.left), rightResidues: crops.map(\.right))
+    }
+
     public func list() throws -> [ExperimentSummary] {
         try connection.experimentList().map { row in
             ExperimentSummary(

@@ -9,12 +9,12 @@ public enum ExperimentLayers {
     public static func sites(of layer: ChannelLayer, in experiment: Experiment, layout: PlateLayout,
                              align: Bool) -> [SiteSource] {
         var shiftOf: [ShiftKey: PixelOffset] = [:]
-        var shiftsOfSite: [Experiment.SiteKey: [PixelOffset]] = [:]
+        var residuesOfSite: [Experiment.SiteKey: SiteResidues] = [:]
         if align {
             for entry in experiment.shifts {
                 shiftOf[ShiftKey(site: entry.site, cycle: entry.cycle)] = entry.shift
-                shiftsOfSite[entry.site, default: []].append(entry.shift)
             }
+            residuesOfSite = experiment.siteResidues
         }
         let images = experiment.images.filter {
             $0.channel == layer.key.channel && $0.cycle == layer.key.cycle
@@ -27,7 +27,7 @@ public enum ExperimentLayers {
             // A cycle without a recorded shift is unshifted, which adds 0 to the residues.
             return SiteSource(path: image.path, offset: offset,
                               shift: shiftOf[ShiftKey(site: key, cycle: image.cycle)] ?? PixelOffset(y: 0, x: 0),
-                              residues: SiteResidues(shifts: shiftsOfSite[key] ?? []))
+                              residues: residuesOfSite[key] ?? .none)
         }
     }
 

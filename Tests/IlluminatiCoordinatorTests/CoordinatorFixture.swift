@@ -18,7 +18,7 @@ struct CoordinatorFixture {
 
     static let logger = Logger(label: "illuminati.coordinator-tests")
 
-    static func make(name: String = "plate") throws -> CoordinatorFixture {
+    static func make(name: String = "plate", cycles: Int = 1) throws -> CoordinatorFixture {
         let root = TemporaryDirectory.make(prefix: "illuminati-coordinator-test")
         var spec = SamplePlateSpec()
         spec.wells = .count(1)
@@ -27,6 +27,7 @@ struct CoordinatorFixture {
         spec.height = 64
         spec.width = 96
         spec.channels = 2
+        spec.cycles = cycles
         let sample = try SamplePlate.generate(spec, into: root.file("images"))
         let (conninfo, connection) = try TestDatabase.create()
         let store = ExperimentStore(connection)

@@ -74,6 +74,25 @@ SELECT $1, l.channel_id, l.cycle_id, l.tpoint, l.zplane, l.name
 FROM unnest($2::bigint[], $3::bigint[], $4::integer[], $5::integer[], $6::text[])
      AS l (channel_id, cycle_id, tpoint, zplane, name);
 
+-- name: ChannelLayerWindowsSet :exec
+-- params: experiment_id Int64, names [String], min_intensities [Int], max_intensities [Int]
+-- The window `init` decided for each layer it plans; layers it does not plan keep theirs.
+UPDATE channel_layers l SET min_intensity = w.min_intensity, max_intensity = w.max_intensity
+FROM unnest($2::text[], $3::integer[], $4::integer[]) AS w (name, min_intensity, max_intensity)
+WHERE l.experiment_id = $1 AND l.name = w.name;
+
+-- name: SiteResiduesSet :exec
+-- params: experiment_id Int64, plate_ordinals [Int], well_names [String], ys [Int], xs [Int]
+-- params: top_residues [Int], bottom_residues [Int], left_residues [Int], right_residues [Int]
+UPDATE sites s SET top_residue = r.top_residue, bottom_residue = r.bottom_residue,
+                   left_residue = r.left_residue, right_residue = r.right_residue
+FROM unnest($2::integer[], $3::text[], $4::integer[], $5::integer[],
+            $6::integer[], $7::integer[], $8::integer[], $9::integer[])
+         AS r (plate, well, y, x, top_residue, bottom_residue, left_residue, right_residue)
+     JOIN plates p ON p.experiment_id = $1 AND p.ordinal = r.plate
+     JOIN wells w ON w.plate_id = p.id AND w.name = r.well
+WHERE s.well_id = w.id AND s.y = r.y AND s.x = r.x;
+
 -- name: ExperimentList :many
 -- returns: id Int64, name String, created_at String, plates Int, wells Int, sites Int, channels Int, images Int
 -- returns: pyramid_height Int, pyramid_width Int, pyramid_depth Int
