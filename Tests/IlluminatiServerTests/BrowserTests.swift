@@ -194,12 +194,8 @@ final class WebDriver: @unchecked Sendable {
         let port = port
         let bytes = try body.map { [UInt8](try JSONSerialization.data(withJSONObject: $0)) } ?? []
         let headers = body == nil ? [:] : ["Content-Type": "application/json"]
-        let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResult, any Error>) in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try RawHTTP.request(port: port, method: method, target: path, headers: headers, body: bytes)
-                })
-            }
+        let response = try await onOwnThread {
+            try RawHTTP.request(port: port, method: method, target: path, headers: headers, body: bytes)
         }
         let json = try response.json()
         guard response.status == 200 else { throw HTTPTestError("WebDriver \(method) \(path): \(response.status) \(json)") }

@@ -143,8 +143,7 @@ struct PrivateServer {
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPResult {
-        let port = running.port
-        return try await onOwnThread { try RawHTTP.request(port: port, method: "GET", target: path, headers: headers) }
+        try await ServerFixture.get(path, port: running.port, headers: headers)
     }
 
     func stop() async { await running.stop() }

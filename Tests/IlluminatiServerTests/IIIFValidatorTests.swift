@@ -35,11 +35,11 @@ import Testing
 
     @Test func everyTestThatDoesNotNeedTheValidatorsImagePasses() async throws {
         let f = try await fixture()
-        let names = try await Self.detached { try Self.validatorTests() }
+        let names = try await onOwnThread { try Self.validatorTests() }
         #expect(Set(names) == Self.passing.union(Self.skipped.keys), "the validator's tests changed: \(names)")
         #expect(Self.passing.isDisjoint(with: Self.skipped.keys))
 
-        let run = try await Self.detached { try Self.validate(f, tests: Self.passing.sorted()) }
+        let run = try await onOwnThread { try Self.validate(f, tests: Self.passing.sorted()) }
         #expect(Self.results(run.output) == Dictionary(uniqueKeysWithValues: Self.passing.map { ($0, "PASS") }), "\(run.output)")
         #expect(run.status == 0, "\(run.output)")
     }
@@ -87,13 +87,5 @@ import Testing
             found[String(words[2])] = String(words[3])
         }
         return found
-    }
-
-    /// Child processes are waited for with blocking loops: not on Swift's few cooperative
-    /// threads, which the other suites' in-process servers need.
-    static func detached<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
     }
 }
