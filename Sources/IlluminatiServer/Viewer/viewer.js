@@ -124,6 +124,7 @@ async function openExperiment(id, fromURL) {
   });
   setupOutlines(experiment);
   setupScalebar(experiment);
+  if (!fromURL) keepInURL();
   if (!state.layers.some((l) => l.info.built)) message('No layer of this experiment has a pyramid yet.');
   for (const layer of state.layers) if (layer.visible) addLayer(layer);
   settle();
@@ -236,8 +237,8 @@ let urlTimer = null;
 function keepInURL() {
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => {
-    if (!state.experiment || !state.framed) return;
-    const item = firstItem();
+    if (!state.experiment) return;
+    const item = state.framed ? firstItem() : null;
     const view = item ? item.viewportToImageRectangle(state.viewer.viewport.getBounds(true)) : null;
     const outlines = Object.keys(state.outlines).filter((type) => state.outlines[type].enabled);
     history.replaceState(null, '', Selection.query({ experiment: state.experiment.id, layers: state.layers,
