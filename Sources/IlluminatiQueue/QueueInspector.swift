@@ -2,7 +2,7 @@ import Foundation
 import IlluminatiPostgres
 
 public struct StageProgress: Sendable, Equatable {
-    public enum State: String, Sendable { case waiting, running, succeeded, cancelled }
+    public enum State: String, Sendable, Encodable { case waiting, running, succeeded, cancelled }
 
     public var layer: String
     public var stage: Int

@@ -115,7 +115,7 @@ import Testing
         #expect(try listing.jobs(build: build).count == failed.count + 1 + 2, "every live job without --state")
 
         let workers = try listing.workers()
-        #expect(workers.map(\.host) == ["test"] && workers.first?.kinds == ["noop"] && workers.first?.runningJobs == 1)
+        #expect(workers.map(\.hostname) == ["test"] && workers.first?.kinds == ["noop"] && workers.first?.runningJobs == 1)
         #expect(workers.first?.alive == true)
 
         let overview = try listing.overview()

@@ -10,7 +10,7 @@ struct WorkersCommand: ParsableCommand {
     @Flag(help: "One JSON document (docs/cli.md) instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
 
-    struct Document: Encodable { var workers: [ListedWorker] }
+    struct Document: Encodable { var workers: [WorkerStatus] }
 
     func run() throws {
         try global.withDatabase { session in
@@ -18,7 +18,7 @@ struct WorkersCommand: ParsableCommand {
             if json { return try JSONOutput.print(Document(workers: workers)) }
             print("\(workers.count) worker(s), \(workers.filter(\.alive).count) alive")
             for worker in workers {
-                print("  \(worker.host) pid \(worker.pid)  \(worker.alive ? "alive" : "silent")  \(worker.state)  "
+                print("  \(worker.hostname) pid \(worker.pid)  \(worker.alive ? "alive" : "silent")  \(worker.state)  "
                       + "\(worker.runningJobs)/\(worker.concurrency) running  kinds: \(worker.kinds.joined(separator: ", "))  "
                       + "id \(worker.id)")
             }

@@ -1,7 +1,8 @@
 /// The queue as operators read it, one shape for `illuminati jobs|workers --json` and the queue
 /// dashboard's `/api/queue` (encoded with `QueueListing.encoder`'s snake_case keys; an optional
-/// member is left out when it has no value). docs/cli.md and the OpenAPI document describe
-/// these shapes: a member may be added, none renamed or removed.
+/// member is left out when it has no value): live jobs, builds, and the inspector's stages and
+/// workers. docs/cli.md and the OpenAPI document describe these shapes: a member may be added,
+/// none renamed or removed.
 
 /// A live job or dead letter.
 public struct ListedJob: Sendable, Equatable, Encodable {
@@ -31,38 +32,35 @@ public struct ListedJob: Sendable, Equatable, Encodable {
     public var file: String?
 }
 
-public struct ListedStage: Sendable, Equatable, Encodable {
-    public var layer: String
-    public var stage: Int
-    /// waiting, running, succeeded or cancelled.
-    public var state: String
-    public var total: Int
-    public var succeeded: Int
-    public var cancelled: Int
-    public var waiting: Int
-    public var available: Int
-    public var held: Int
-    public var running: Int
-    public var failed: Int
-    /// Over the last 5 minutes.
-    public var jobsPerSecond: Double
-    public var etaSeconds: Double?
+/// A stage as `/api/queue` shows it: its counts, throughput and ETA (in seconds).
+extension StageProgress: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case layer, stage, state, total, succeeded, cancelled, waiting, available, held, running, failed, jobsPerSecond, etaSeconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(layer, forKey: .layer); try c.encode(stage, forKey: .stage); try c.encode(state, forKey: .state)
+        try c.encode(total, forKey: .total); try c.encode(succeeded, forKey: .succeeded); try c.encode(cancelled, forKey: .cancelled)
+        try c.encode(waiting, forKey: .waiting); try c.encode(available, forKey: .available); try c.encode(held, forKey: .held)
+        try c.encode(running, forKey: .running); try c.encode(failed, forKey: .failed)
+        try c.encode(jobsPerSecond, forKey: .jobsPerSecond); try c.encodeIfPresent(eta?.inSeconds, forKey: .etaSeconds)
+    }
 }
 
-public struct ListedWorker: Sendable, Equatable, Encodable {
-    public var id: String
-    public var host: String
-    public var pid: Int
-    /// Heard from within its lease.
-    public var alive: Bool
-    /// active or draining.
-    public var state: String
-    public var runningJobs: Int
-    public var concurrency: Int
-    /// The job kinds it claims.
-    public var kinds: [String]
-    public var version: String
-    public var heartbeatAgeSeconds: Double
+/// A worker as `illuminati workers --json` and `/api/queue` show it.
+extension WorkerStatus: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case id, host, pid, alive, state, runningJobs, concurrency, kinds, version, heartbeatAgeSeconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(hostname, forKey: .host); try c.encode(pid, forKey: .pid)
+        try c.encode(alive, forKey: .alive); try c.encode(state, forKey: .state); try c.encode(runningJobs, forKey: .runningJobs)
+        try c.encode(concurrency, forKey: .concurrency); try c.encode(kinds, forKey: .kinds); try c.encode(version, forKey: .version)
+        try c.encode(heartbeatAge.inSeconds, forKey: .heartbeatAgeSeconds)
+    }
 }
 
 public struct ListedBuild: Sendable, Equatable, Encodable {
@@ -74,7 +72,7 @@ public struct ListedBuild: Sendable, Equatable, Encodable {
     public var createdAt: String
     public var startedAt: String?
     public var finishedAt: String?
-    public var stages: [ListedStage]
+    public var stages: [StageProgress]
     public var running: [ListedJob]
     /// Dead letters, with their errors.
     public var failed: [ListedJob]
@@ -83,5 +81,5 @@ public struct ListedBuild: Sendable, Equatable, Encodable {
 /// `/api/queue`: every live build and the last few finished ones, and the workers.
 public struct QueueOverview: Sendable, Equatable, Encodable {
     public var builds: [ListedBuild]
-    public var workers: [ListedWorker]
+    public var workers: [WorkerStatus]
 }

@@ -18,13 +18,7 @@ public struct QueueListing {
         }
     }
 
-    public func workers() throws -> [ListedWorker] {
-        try QueueInspector(connection).workers().map { worker in
-            ListedWorker(id: worker.id, host: worker.hostname, pid: worker.pid, alive: worker.alive, state: worker.state,
-                         runningJobs: worker.runningJobs, concurrency: worker.concurrency, kinds: worker.kinds,
-                         version: worker.version, heartbeatAgeSeconds: worker.heartbeatAge.inSeconds)
-        }
-    }
+    public func workers() throws -> [WorkerStatus] { try QueueInspector(connection).workers() }
 
     /// Every live build and the last `finishedBuilds` that are over, newest first, each with its
     /// stages and at most `jobsPerBuild` running jobs and dead letters; and the workers.
@@ -34,12 +28,7 @@ public struct QueueListing {
             ListedBuild(
                 id: row.id, experimentID: row.experimentID, experiment: row.experiment, state: row.state,
                 createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt,
-                stages: try inspector.stages(build: row.id).map { stage in
-                    ListedStage(layer: stage.layer, stage: stage.stage, state: stage.state.rawValue, total: stage.total,
-                                succeeded: stage.succeeded, cancelled: stage.cancelled, waiting: stage.waiting,
-                                available: stage.available, held: stage.held, running: stage.running, failed: stage.failed,
-                                jobsPerSecond: stage.jobsPerSecond, etaSeconds: stage.eta?.inSeconds)
-                },
+                stages: try inspector.stages(build: row.id),
                 running: try jobs(build: row.id, state: .running, limit: jobsPerBuild),
                 failed: try jobs(build: row.id, state: .failed, limit: jobsPerBuild))
         }
