@@ -5,7 +5,7 @@ import IlluminatiPostgres
 import Logging
 import NIOCore
 
-/// The tile server: tile routes, experiment metadata, map objects, the viewer and `/metrics`.
+/// The tile server: tile routes, experiment metadata, map objects, the viewer, the queue dashboard and `/metrics`.
 public struct TileServer: Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
@@ -28,6 +28,7 @@ public struct TileServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         TileRoutes(catalog: catalog, origin: RequestOrigin(publicURL: configuration.publicURL)).add(to: router)
         ExperimentRoutes(catalog: catalog, database: database, mapObjectLimit: configuration.mapObjectLimit).add(to: router)
+        QueueRoutes(database: database, admin: AdminAuthorization(token: configuration.adminToken)).add(to: router)
         ViewerFiles().add(to: router)
         router.get("/metrics") { request, _ in
             Responses.bytes(Array(metrics.text().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8", etag: nil,
@@ -111,7 +112,7 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as RouteError {
-            return Responses.error(error.status, error.message, request: request)
+            return Responses.error(error.status, error.message, request: request, headers: error.headers)
         } catch let error as HTTPError {
             return Responses.error(error.status, error.body ?? error.status.reasonPhrase, request: request)
         } catch {
