@@ -10,14 +10,16 @@ public struct CreateExperiment {
 
     public init(logger: Logger) { self.logger = logger }
 
+    /// `stitchReport`: what the stage positions say about the wells' site grids
+    /// (`StitchReport`), before the experiment is stored.
     public func run(name: String, manifest: String, pixelSize: Double? = nil, stitch: StitchOptions = StitchOptions(),
-                    store: ExperimentStore) throws -> (Experiment, PlateLayout) {
+                    store: ExperimentStore, stitchReport: (StitchReport) -> Void = { _ in }) throws -> (Experiment, PlateLayout) {
         let manifestPath = Manifest.resolvePath(manifest, relativeTo: FileManager.default.currentDirectoryPath)
         guard ExperimentBuilder.isValidExperimentName(name) else {
             throw InputError("bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)")
         }
         if try store.exists(name) { throw ExperimentStoreError.alreadyExists(name) }
-        let (experiment, layout) = try ManifestExperiment(logger: logger).load(name: name, manifestPath: manifestPath, stitch: stitch)
+        let (experiment, layout) = try ManifestExperiment(logger: logger).load(name: name, manifestPath: manifestPath, stitch: stitch, report: stitchReport)
         let id = try store.create(experiment, layout: layout)
         if let pixelSize { try store.setPixelSize(experimentID: id, micrometres: pixelSize) }
         return (experiment, layout)
