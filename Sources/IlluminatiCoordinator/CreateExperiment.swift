@@ -19,8 +19,13 @@ public struct CreateExperiment {
             throw InputError("bad experiment name \"\(name)\" (letters, digits and . _ - only, at most 64, starting with a letter or digit)")
         }
         if try store.exists(name) { throw ExperimentStoreError.alreadyExists(name) }
-        let (experiment, layout) = try ManifestExperiment(logger: logger).load(name: name, manifestPath: manifestPath, stitch: stitch, report: stitchReport)
+        var stitched: [WellStitch] = []
+        let (experiment, layout) = try ManifestExperiment(logger: logger).load(name: name, manifestPath: manifestPath, stitch: stitch) {
+            stitched = $0.wells
+            stitchReport($0)
+        }
         let id = try store.create(experiment, layout: layout)
+        if !stitched.isEmpty { try store.recordStitch(experimentID: id, experiment: experiment, stitched) }
         if let pixelSize { try store.setPixelSize(experimentID: id, micrometres: pixelSize) }
         return (experiment, layout)
     }

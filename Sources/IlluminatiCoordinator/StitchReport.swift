@@ -4,11 +4,14 @@ import IlluminatiCore
 /// positions: one line per distinct grid and layout, and a warning when the wells disagree
 /// (TissueMAPS' metaconfig took one layout for all wells).
 public struct StitchReport: Sendable, Equatable {
+    /// What each well's stage positions gave.
+    public var wells: [WellStitch]
     public var lines: [String]
     /// Set when not every well has the same grid and layout.
     public var disagreement: String?
 
     public init(_ wells: [WellStitch]) {
+        self.wells = wells
         struct Kind: Hashable { var dimensions: GridDimensions; var layout: StitchLayout? }
         var order: [Kind] = []
         var wellsOf: [Kind: [WellStitch]] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiCore
+import IlluminatiPostgres
 import IlluminatiTestSupport
 import Testing
 
@@ -51,7 +52,7 @@ extension ExperimentCommandTests {
     }
 
     @Test func wellsThatDisagreeAreReportedAndWarnedAbout() throws {
-        let (database, _) = try TestDatabase.create()
+        let (database, db) = try TestDatabase.create()
         let directory = TemporaryDirectory.make()
         defer { directory.remove() }
         let manifest = try stagePositionManifest({ $0 == "B01" ? .horizontal : .zigzagHorizontal }, in: directory)
@@ -65,5 +66,22 @@ extension ExperimentCommandTests {
         #expect(created.stderr.contains(
             "the wells' stage positions give 2 different stitch grids or layouts: 2×2 sites, zigzag_horizontal in 4 wells; 2×2 sites, horizontal in 2 wells"),
             "\(created.stderr)")
+
+        // Kept for SQL, per well; NULL for wells whose sites were not given by stage positions.
+        let stored = try db.execute("""
+            SELECT p.name AS plate, w.name AS well, w.stitch_layout FROM wells w JOIN plates p ON p.id = w.plate_id
+            JOIN experiments e ON e.id = p.experiment_id WHERE e.name = $1 ORDER BY p.ordinal, w.name
+            """, ["mixed".sqlValue], name: "layouts").rows.map {
+            "\(try $0.string("plate")) \(try $0.string("well")) \(try $0.optionalString("stitch_layout") ?? "NULL")"
+        }
+        #expect(stored == ["plate01 A01 zigzag_horizontal", "plate01 A02 zigzag_horizontal", "plate01 B01 horizontal",
+                           "plate02 A01 zigzag_horizontal", "plate02 A02 zigzag_horizontal", "plate02 B01 horizontal"])
+        let grid = try illuminati(["experiment", "create", "grid", "--manifest", smallPlate.manifest], database: database)
+        #expect(grid.status == 0, "\(grid.stderr)")
+        let unset = try db.execute("""
+            SELECT count(*) AS n FROM wells w JOIN plates p ON p.id = w.plate_id JOIN experiments e ON e.id = p.experiment_id
+            WHERE e.name = 'grid' AND w.stitch_layout IS NULL
+            """, name: "unset").one().int("n")
+        #expect(unset == 6)
     }
 }

@@ -18,3 +18,12 @@ CREATE TABLE IF NOT EXISTS phase_logs (
 );
 
 CREATE INDEX IF NOT EXISTS phase_logs_latest ON phase_logs (experiment_id, phase, id DESC);
+
+-- The order in which the microscope visited a well's sites, read from their stage positions
+-- when the manifest gave them (`experiment create` reports it, TissueMAPS' calc_stitch_layout):
+-- one of TissueMAPS' four layouts, or 'none' for an order none of them gives. NULL when the
+-- sites came from grid indices or an acquisition-order index.
+ALTER TABLE wells
+    ADD COLUMN IF NOT EXISTS stitch_layout text
+        CHECK (stitch_layout IS NULL
+               OR stitch_layout IN ('horizontal', 'zigzag_horizontal', 'vertical', 'zigzag_vertical', 'none'));
