@@ -10,8 +10,9 @@ struct SubmitCommand: ParsableCommand {
             Without --workers the coordinator only coordinates: start illuminati-worker processes \
             anywhere with the same database and storage. Stopping submit (Ctrl-C) and running it \
             again continues the same build. --duration, --cores and --memory set what every job of \
-            the build asks for (workers claim only jobs that fit them). Exits 0 when every layer is built, 1 with a summary \
-            when dead-lettered jobs hold the build (fix the cause, then `illuminati resubmit`).
+            the build asks for (workers claim only jobs that fit them). Exits 0 when every layer is \
+            built, 1 with a summary when dead-lettered jobs hold the build (fix the cause, then \
+            `illuminati resubmit`).
             """)
 
     @OptionGroup var experimentArgument: ExperimentArgument
