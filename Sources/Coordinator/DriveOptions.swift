@@ -3,6 +3,7 @@ import Foundation
 import IlluminatiCoordinator
 import IlluminatiDatabase
 import IlluminatiPostgres
+import IlluminatiQueue
 import IlluminatiStorage
 
 /// How `submit` and `resubmit` drive an experiment's build to its end, and what they say when it ends.
@@ -11,6 +12,7 @@ struct DriveOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Seconds between progress updates (the end of the build is seen at once).")
     var interval: Double = 2
     @Option(name: [.short, .long], help: "1: a line per layer; 2: also a line per stage.") var depth: Int = 1
+    @OptionGroup var resources: ResourceOptions
 
     func validate() throws {
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
@@ -22,7 +24,13 @@ struct DriveOptions: ParsableArguments {
     func drive(_ stored: StoredExperiment, session: DatabaseSession, storage: StorageRoot, global: GlobalOptions) throws {
         let experiment = stored.experiment.name
         let local = workers > 0 ? try LocalWorkers.guarded() : nil
-        try local?.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.log.level.rawValue)
+        if let local {
+            // Whatever the build's jobs ask for, the workers started for it claim them all.
+            let build = try BuildStore(session.connection).latestBuild(experiment: stored.id)
+            let needs = try build.map { try BuildStore(session.connection).largestNeeds($0.id) } ?? JobNeeds()
+            try local.start(count: workers, conninfo: session.conninfo, storage: storage, logLevel: global.log.level.rawValue,
+                            capacity: WorkerCapacity.machine().covering(needs))
+        }
         defer { local?.stop() }
         let drive = DriveBuild(connection: session.connection, conninfo: session.conninfo, logger: global.logger,
                                interval: .milliseconds(Int(interval * 1000)), depth: depth,

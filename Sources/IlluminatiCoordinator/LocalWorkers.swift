@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiProcess
+import IlluminatiQueue
 import IlluminatiStorage
 
 /// `submit --workers N`: worker processes on this machine for the duration of the command,
@@ -24,10 +25,14 @@ public final class LocalWorkers {
         executable = candidate
     }
 
-    public func start(count: Int, conninfo: String, storage: StorageRoot, logLevel: String) throws {
+    /// `capacity`: the cores and memory the workers advertise (its kinds are not used: a worker
+    /// handles every kind of a build).
+    public func start(count: Int, conninfo: String, storage: StorageRoot, logLevel: String,
+                      capacity: WorkerCapacity = .machine()) throws {
         for _ in 0..<count {
             // The lifeline stops the workers with this process even when it is killed outright.
             let arguments = [executable, "--database-url", conninfo, "--storage", storage.path, "--concurrency", "1",
+                             "--cores", "\(capacity.cores)", "--memory", "\(capacity.memoryMB)",
                              "--log-level", logLevel, "--parent-lifeline", "\(ParentLifeline.childDescriptor)"]
             let pid = try ChildProcess.spawn(arguments, lifeline: true)
             started(pid)

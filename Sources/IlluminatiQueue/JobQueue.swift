@@ -48,13 +48,15 @@ public struct JobQueue {
         return ids
     }
 
-    /// Leases up to `limit` claimable jobs to `worker` (which must be registered and active),
-    /// in the order priority, stage, locality. One statement; no transaction stays open.
-    public func claim(worker: WorkerID, limit: Int) throws -> [ClaimedJob] {
+    /// Leases up to `limit` claimable jobs that fit `capacity` to `worker` (which must be
+    /// registered and active), in the order priority, stage, locality. One statement; no
+    /// transaction stays open. A worker passes what it registered (`WorkerInfo.capacity`).
+    public func claim(worker: WorkerID, limit: Int, fitting capacity: WorkerCapacity = .anything) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let clock = ContinuousClock()
         let start = clock.now
-        let rows = try connection.jobsClaim(worker: worker, limit: limit)
+        let rows = try connection.jobsClaim(worker: worker, limit: limit, cores: capacity.cores, memoryMb: capacity.memoryMB,
+                                            kinds: capacity.kinds)
         let received = clock.now
         QueueMetrics.claimLatency.record(received - start)
         if !rows.isEmpty { QueueMetrics.claimed.increment(by: rows.count) }

@@ -68,6 +68,22 @@ public struct WorkerStatus: Sendable, Equatable {
     public var runningJobs: Int
     /// The job kinds it claims.
     public var kinds: [String]
+    public var cores: Int
+    public var memoryMB: Int
+}
+
+/// Claimable jobs of one kind and size that no live worker takes (none has the cores, the
+/// memory and the kind they need): they wait for one that does.
+public struct UnfitJobs: Sendable, Equatable {
+    public var kind: String
+    public var needs: JobNeeds
+    public var count: Int
+
+    public init(kind: String, needs: JobNeeds, count: Int) {
+        self.kind = kind
+        self.needs = needs
+        self.count = count
+    }
 }
 
 public struct RunningJob: Sendable, Equatable {
@@ -132,7 +148,15 @@ public struct QueueInspector {
             WorkerStatus(id: row.workerID, hostname: row.hostname, pid: row.pid, version: row.version,
                          concurrency: row.concurrency, state: row.state, alive: row.alive,
                          heartbeatAge: .seconds(row.heartbeatAge ?? 0), runningJobs: row.runningJobs,
-                         kinds: try QueueJSON.decode([String].self, from: row.kinds))
+                         kinds: try QueueJSON.decode([String].self, from: row.kinds),
+                         cores: row.cores, memoryMB: row.memoryMb)
+        }
+    }
+
+    /// The build's claimable jobs that no live, active worker fits, by kind and size.
+    public func unfit(build: Int64) throws -> [UnfitJobs] {
+        try connection.inspectUnfit(build: build).map { row in
+            UnfitJobs(kind: row.kind, needs: JobNeeds(cores: row.cores, memoryMB: row.memoryMb), count: row.jobs)
         }
     }
 

@@ -10,16 +10,25 @@ public struct WorkerInfo: Sendable {
     public var concurrency: Int
     /// Silent for longer than this, the worker is presumed dead and its jobs are reaped.
     public var lease: Duration
+    /// What it has: it claims only jobs that need at most this.
+    public var cores: Int
+    /// In MB (2²⁰ bytes).
+    public var memoryMB: Int
 
     public init(hostname: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid(), version: String = "",
-                kinds: [String], concurrency: Int, lease: Duration = .seconds(30)) {
+                kinds: [String], concurrency: Int, lease: Duration = .seconds(30), cores: Int = 1, memoryMB: Int = 0) {
         self.hostname = hostname
         self.pid = pid
         self.version = version
         self.kinds = kinds
         self.concurrency = concurrency
         self.lease = lease
+        self.cores = cores
+        self.memoryMB = memoryMB
     }
+
+    /// The jobs it claims: those that fit its cores and memory, of the kinds it handles.
+    public var capacity: WorkerCapacity { WorkerCapacity(cores: cores, memoryMB: memoryMB, kinds: kinds) }
 }
 
 public struct HeartbeatReport: Sendable, Equatable {
@@ -41,8 +50,12 @@ public struct WorkerRegistry {
     public func register(_ info: WorkerInfo, as id: WorkerID = .random()) throws -> WorkerID {
         guard info.concurrency > 0 else { throw QueueError.invalidArgument("concurrency must be positive") }
         guard info.lease > .zero else { throw QueueError.invalidArgument("the lease must be positive") }
+        guard info.cores >= 1, info.memoryMB >= 0 else {
+            throw QueueError.invalidArgument("a worker has at least 1 core and 0 or more MB of memory")
+        }
         try connection.workerRegister(id: id, hostname: info.hostname, pid: info.pid, version: info.version, kinds: info.kinds,
-                                      concurrency: info.concurrency, lease: info.lease.inSeconds)
+                                      concurrency: info.concurrency, lease: info.lease.inSeconds,
+                                      cores: info.cores, memoryMb: info.memoryMB)
         return id
     }
 

@@ -33,6 +33,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Jobs run at once (default: the number of cores).")
     var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "Cores this worker has: it claims only jobs that need at most this many (default: the machine's).")
+    var cores: Int = WorkerCapacity.machine().cores
+
+    @Option(name: .long, help: ArgumentHelp("Memory this worker has, in MB: it claims only jobs that need at most this much "
+                                            + "(default: the machine's physical memory).", valueName: "MB"))
+    var memory: Int = WorkerCapacity.machine().memoryMB
+
     @Option(name: .long, help: ArgumentHelp("Seconds without a heartbeat after which this worker's jobs go to others.", valueName: "s"))
     var lease: Int = 30
 
@@ -71,6 +78,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard cores >= 1, cores <= Int(Int32.max) else { throw ValidationError("--cores must be at least 1") }
+        guard memory >= 0, memory <= Int(Int32.max) else { throw ValidationError("--memory must be 0 or more MB") }
         guard cacheMb >= 0, contextCacheMb >= 0 else { throw ValidationError("cache sizes must not be negative") }
         guard lease >= 2 else { throw ValidationError("--lease must be at least 2 seconds") }
         if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }
@@ -100,7 +109,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var configuration = QueueWorkerConfiguration(conninfo: conninfo, concurrency: concurrency, batchSize: 1,
                                                      lease: .seconds(lease),
                                                      heartbeatInterval: .milliseconds(max(500, lease * 1000 / 6)),
-                                                     version: WorkerVersion.current)
+                                                     version: WorkerVersion.current, cores: cores, memoryMB: memory)
         configuration.startupRetry = startupRetry
         configuration.pollInterval = .seconds(1)
         configuration.idlePollInterval = .seconds(3)
@@ -119,7 +128,7 @@ struct WorkerCommand: AsyncParsableCommand {
             services.append(.init(service: server))
         }
         if idleExit != nil { services.append(.init(service: IdleWatch(limits: limits))) }
-        logger.notice("illuminati-worker \(WorkerVersion.current): \(concurrency) job(s) at once, storage \(storageRoot)")
+        logger.notice("illuminati-worker \(WorkerVersion.current): \(concurrency) job(s) at once, \(cores) cores, \(memory) MB, storage \(storageRoot)")
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -11,7 +11,10 @@ import Testing
     @Test func aBuildInProgressUnder007ContinuesAfter008() throws {
         let fixture = try QueueFixture.make(migratedThrough: 7)
         let db = fixture.db
-        let worker = try fixture.registerWorker()
+        // Registered as the previous release did, in the columns it had.
+        let worker = WorkerID.random()
+        try db.execute("INSERT INTO workers (id, hostname, pid, kinds, concurrency) VALUES ($1, 'test', 1, '{noop}', 1)",
+                       [worker.sqlValue], name: "worker")
 
         // What the previous release did, in its own names: plan layer a (stages of 3 and 1
         // jobs) and layer b after it, start, claim two jobs of a's first stage, complete one.

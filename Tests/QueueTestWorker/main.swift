@@ -3,9 +3,13 @@
 //   --concurrency N --batch N --lease S --heartbeat S --poll S --reap S (0: no reaper)
 //   --startup-timeout S --grace S --stop-when-build-finished ID --metrics-file PATH
 //   --max-sleep-ms N (caps the sleep kind, so a second worker finishes what a first one hung on)
-// Kinds: noop; sleep (payload {"ms": N}, cancellable); fail (retryable error); fail-permanent;
-// echo (payload {"text": S}, returned as the result); record (inserts payload.tag into test_records);
-// abort (kills the whole worker process, as a job that crashes its worker would).
+//   --cores N --memory MB (what the worker advertises; default 1 core, 1024 MB)
+//   --kinds a,b (registers only these kinds; default: all)
+// Kinds: noop; sleep (payload {"ms": N}, cancellable); block (payload {"ms": N}, holds its thread
+// and ignores every stop, as a job stuck in a system call would); fail (retryable error);
+// fail-permanent; echo (payload {"text": S}, returned as the result); record (inserts
+// payload.tag into test_records); abort (kills the whole worker process, as a job that crashes
+// its worker would).
 // Exit status: 0 after a clean stop, 2 usage, 3 database unavailable at start, 1 other errors.
 import Dispatch
 import Foundation
@@ -46,6 +50,12 @@ LoggingSystem.bootstrap { label in
 let maxSleep = Int(options["max-sleep-ms"] ?? "") ?? Int.max
 struct Noop: JobArgs { static let kind = "noop" }
 struct Sleep: JobArgs { static let kind = "sleep"; var ms: Int }
+struct Block: JobArgs {
+    static let kind = "block"
+    var ms: Int
+    /// Not a suspension point: nothing can stop it.
+    static func holdThread(milliseconds: Int) { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+}
 struct Fail: JobArgs { static let kind = "fail" }
 struct FailPermanent: JobArgs { static let kind = "fail-permanent" }
 struct Echo: JobArgs { static let kind = "echo"; var text: String }
@@ -78,6 +88,12 @@ kinds.register(FailPermanent.self) { _, _, _ in throw PermanentJobError("this in
 kinds.register(Echo.self) { args, _, _ in args }
 kinds.register(Abort.self) { _, _, _ in abort() }
 kinds.register(Record.self) { args, job, _ in try recorder.record(job: job.id, attempt: job.attempt, tag: args.tag) }
+kinds.register(Block.self) { args, _, _ in Block.holdThread(milliseconds: min(args.ms, maxSleep)) }
+if let only = options["kinds"] {
+    let wanted = Set(only.split(separator: ",").map(String.init))
+    guard wanted.isSubset(of: kinds.names) else { fail("--kinds: unknown kinds in \(only)", status: 2) }
+    kinds = kinds.only(wanted)
+}
 
 let reap = seconds("reap", 1)
 let configuration = QueueWorkerConfiguration(
@@ -89,7 +105,8 @@ let configuration = QueueWorkerConfiguration(
     startupRetry: ConnectionRetry(backoff: Backoff(base: .milliseconds(100), cap: .seconds(1)),
                                   giveUpAfter: .seconds(seconds("startup-timeout", 30))),
     reconnectBackoff: Backoff(base: .milliseconds(50), cap: .seconds(1)),
-    cancellationGrace: .seconds(1), version: "test")
+    cancellationGrace: .seconds(1), version: "test",
+    cores: Int(options["cores"] ?? "1") ?? 1, memoryMB: Int(options["memory"] ?? "1024") ?? 1024)
 let worker = QueueWorker(configuration: configuration, kinds: kinds)
 let grace = seconds("grace", 5)
 

@@ -32,18 +32,24 @@ struct ResubmitCommand: ParsableCommand {
             guard let build = try builds.latestBuild(experiment: stored.id) else { throw BuildError.noBuild(experiment: experiment) }
             let cleanedUp = BuildError.cleanedUp(experiment: experiment, build: build.id)
             if build.cleanedUpAt != nil { throw cleanedUp }
-            switch which {
-            case .failed:
-                let count = try builds.retryFailed(build.id)
-                print("build \(build.id): \(count) failed job(s) queued again")
-            case .all:
-                do {
-                    let count = try builds.restart(build.id)
-                    print("build \(build.id): all \(count) job(s) will run again")
-                } catch QueueError.buildCleanedUp {
-                    throw cleanedUp
+            // One transaction: no worker claims a job queued again before it asks for what it needs.
+            let message: String = try session.connection.transaction { db in
+                let builds = BuildStore(db)
+                let message: String
+                switch which {
+                case .failed:
+                    message = "build \(build.id): \(try builds.retryFailed(build.id)) failed job(s) queued again"
+                case .all:
+                    do {
+                        message = "build \(build.id): all \(try builds.restart(build.id)) job(s) will run again"
+                    } catch QueueError.buildCleanedUp {
+                        throw cleanedUp
+                    }
                 }
+                try driveOptions.resources.apply(to: build.id, db)
+                return message
             }
+            print(message)
             if let storage { try driveOptions.drive(stored, session: session, storage: storage, global: global) }
         }
     }

@@ -37,8 +37,16 @@ struct StatusCommand: ParsableCommand {
             print("\nworkers: \(workers.filter(\.alive).count) alive")
             for worker in workers {
                 print("  \(worker.id.prefix(8)) \(worker.hostname) pid \(worker.pid) \(worker.state)"
-                      + "\(worker.alive ? "" : " (silent)"), \(worker.runningJobs) running, "
-                      + "last heard \(Int(worker.heartbeatAge.components.seconds)) s ago")
+                      + "\(worker.alive ? "" : " (silent)"), \(worker.cores) cores, \(worker.memoryMB) MB, "
+                      + "\(worker.runningJobs) running, last heard \(Int(worker.heartbeatAge.components.seconds)) s ago")
+            }
+            // With no worker alive every job waits, and the line above says so.
+            let unfit = workers.contains(where: \.alive) ? try inspector.unfit(build: build.id) : []
+            if !unfit.isEmpty {
+                print("\njobs no live worker takes (each needs a worker with at least these cores and MB, handling its kind):")
+                for group in unfit {
+                    print("  \(group.count) \(group.kind) job(s): \(group.needs.cores) cores, \(group.needs.memoryMB) MB")
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IlluminatiDatabase
+import IlluminatiQueue
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,8 +9,10 @@ struct SubmitCommand: ParsableCommand {
         discussion: """
             Without --workers the coordinator only coordinates: start illuminati-worker processes \
             anywhere with the same database and storage. Stopping submit (Ctrl-C) and running it \
-            again continues the same build. Exits 0 when every layer is built, 1 with a summary \
-            when dead-lettered jobs hold the build (fix the cause, then `illuminati resubmit`).
+            again continues the same build. --duration, --cores and --memory set what every job of \
+            the build asks for (workers claim only jobs that fit them). Exits 0 when every layer is \
+            built, 1 with a summary when dead-lettered jobs hold the build (fix the cause, then \
+            `illuminati resubmit`).
             """)
 
     @OptionGroup var experimentArgument: ExperimentArgument
@@ -22,6 +25,9 @@ struct SubmitCommand: ParsableCommand {
         try global.withDatabase { session in
             let experiment = try experimentArgument.name(session.connection)
             let stored = try ExperimentStore(session.connection).load(experiment)
+            if let build = try BuildStore(session.connection).latestBuild(experiment: stored.id) {
+                try driveOptions.resources.apply(to: build.id, session.connection)
+            }
             try driveOptions.drive(stored, session: session, storage: storage, global: global)
         }
     }

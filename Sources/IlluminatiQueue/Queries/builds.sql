@@ -126,3 +126,18 @@ SELECT layer, count(*) AS stages, count(*) FILTER (WHERE state = 'succeeded') AS
        bool_or(state = 'cancelled') AS cancelled
 FROM build_stages WHERE build_id = $1
 GROUP BY layer ORDER BY layer;
+
+-- name: BuildJobsRequest :exec
+-- params: build Int64, max_runtime Double?, cores Int?, memory_mb Int?
+-- What `submit --duration/--cores/--memory` asks of every live job of the build (NULL: left as
+-- it is). A running job keeps its claim's deadline; the new values hold from its next claim.
+UPDATE jobs
+SET max_runtime = coalesce(make_interval(secs => $2), max_runtime), cores = coalesce($3, cores),
+    memory_mb = coalesce($4, memory_mb)
+WHERE build_id = $1;
+
+-- name: BuildJobsLargestNeeds :one
+-- params: build Int64
+-- returns: cores Int, memory_mb Int
+-- The most any live job of the build needs: what a worker must have to claim all of them.
+SELECT coalesce(max(cores), 1) AS cores, coalesce(max(memory_mb), 0) AS memory_mb FROM jobs WHERE build_id = $1;

@@ -26,10 +26,25 @@ FROM job_errors WHERE job_id = $1 ORDER BY at, attempt;
 
 -- name: InspectWorkers :many
 -- returns: worker_id String, hostname String, pid Int, version String, concurrency Int, state String
--- returns: alive Bool, heartbeat_age Double?, running_jobs Int, kinds String
+-- returns: alive Bool, heartbeat_age Double?, running_jobs Int, kinds String, cores Int, memory_mb Int
 SELECT worker_id::text AS worker_id, hostname, pid, version, concurrency, state, alive,
-       extract(epoch FROM heartbeat_age)::float8 AS heartbeat_age, running_jobs, array_to_json(kinds)::text AS kinds
+       extract(epoch FROM heartbeat_age)::float8 AS heartbeat_age, running_jobs, array_to_json(kinds)::text AS kinds,
+       cores, memory_mb
 FROM v_workers ORDER BY hostname, pid, worker_id;
+
+-- name: InspectUnfit :many
+-- params: build Int64
+-- returns: kind String, cores Int, memory_mb Int, jobs Int
+-- Claimable jobs of the build that no live, active worker takes: none has the cores, the
+-- memory and the kind they need (the claim's rule, JobsClaim).
+SELECT j.kind, j.cores, j.memory_mb, count(*) AS jobs
+FROM jobs j
+WHERE j.build_id = $1 AND j.state = 'available'
+  AND NOT EXISTS (SELECT 1 FROM workers w
+                  WHERE w.state = 'active' AND w.last_seen > now() - w.lease
+                    AND j.cores <= w.cores AND j.memory_mb <= w.memory_mb AND j.kind = ANY (w.kinds))
+GROUP BY j.kind, j.cores, j.memory_mb
+ORDER BY j.kind, j.cores, j.memory_mb;
 
 -- name: InspectRunning :many
 -- params: build Int64

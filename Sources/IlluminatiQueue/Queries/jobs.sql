@@ -3,16 +3,19 @@
 -- means the lease was lost, and the caller learns it from the rows returned.
 
 -- name: JobsClaim :many
--- params: worker WorkerID, limit Int
+-- params: worker WorkerID, limit Int, cores Int, memory_mb Int, kinds [String]?
 -- returns: id Int64, attempt Int, max_attempts Int, kind String, payload String, build_id Int64
 -- returns: layer String, stage Int, runtime_limit Double?
 -- One short statement: the CTE picks claimable rows in claim order over the partial index and
--- locks them, skipping rows other claimers hold; the UPDATE leases them. A worker whose row is
--- gone (reaped) or draining claims nothing.
+-- locks them, skipping rows other claimers hold; the UPDATE leases them. Only jobs that fit the
+-- worker (its cores and memory, and a kind it handles; NULL kinds: any) are picked: plain
+-- comparisons with the parameters, filtered on the index scan. A worker whose row is gone
+-- (reaped) or draining claims nothing.
 WITH picked AS MATERIALIZED (
     SELECT id
     FROM jobs
     WHERE state = 'available' AND run_at <= now() AND attempt < max_attempts
+      AND cores <= $3 AND memory_mb <= $4 AND ($5::text[] IS NULL OR kind = ANY ($5::text[]))
       AND EXISTS (SELECT 1 FROM workers WHERE id = $1 AND state = 'active')
     ORDER BY priority, stage, locality, id
     LIMIT $2
@@ -37,12 +40,12 @@ WITH finished AS (
     USING unnest($2::bigint[], $3::integer[], $4::jsonb[]) AS c (id, attempt, result)
     WHERE j.id = c.id AND j.attempt = c.attempt AND j.worker_id = $1 AND j.state = 'running'
     RETURNING j.id, j.build_id, j.layer, j.stage, j.kind, j.payload, j.priority, j.locality, j.max_runtime,
-              j.attempt, j.worker_id, j.created_at, j.claimed_at, c.result
+              j.cores, j.memory_mb, j.attempt, j.worker_id, j.created_at, j.claimed_at, c.result
 ), recorded AS (
     INSERT INTO job_history (job_id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
-                             outcome, attempt, worker_id, enqueued_at, started_at, result)
+                             cores, memory_mb, outcome, attempt, worker_id, enqueued_at, started_at, result)
     SELECT id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
-           'succeeded', attempt, worker_id, created_at, claimed_at, result
+           cores, memory_mb, 'succeeded', attempt, worker_id, created_at, claimed_at, result
     FROM finished
     RETURNING 1
 ), stages AS (
@@ -105,8 +108,8 @@ WITH gone AS (
     RETURNING j.*
 )
 INSERT INTO job_history (job_id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
-                         outcome, attempt, worker_id, enqueued_at, started_at)
+                         cores, memory_mb, outcome, attempt, worker_id, enqueued_at, started_at)
 SELECT id, build_id, layer, stage, kind, payload, priority, locality, max_runtime,
-       'cancelled', attempt, worker_id, created_at, claimed_at
+       cores, memory_mb, 'cancelled', attempt, worker_id, created_at, claimed_at
 FROM gone
 RETURNING job_id;

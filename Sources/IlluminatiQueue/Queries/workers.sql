@@ -2,8 +2,9 @@
 
 -- name: WorkerRegister :exec
 -- params: id WorkerID, hostname String, pid Int32, version String, kinds [String], concurrency Int, lease Double
-INSERT INTO workers (id, hostname, pid, version, kinds, concurrency, lease)
-VALUES ($1, $2, $3, $4, $5::text[], $6, make_interval(secs => $7));
+-- params: cores Int, memory_mb Int
+INSERT INTO workers (id, hostname, pid, version, kinds, concurrency, lease, cores, memory_mb)
+VALUES ($1, $2, $3, $4, $5::text[], $6, make_interval(secs => $7), $8, $9);
 
 -- name: WorkerHeartbeat :many
 -- params: worker WorkerID, jobs [Int64], attempts [Int]

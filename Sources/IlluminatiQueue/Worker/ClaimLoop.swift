@@ -11,15 +11,18 @@ final class ClaimLoop: @unchecked Sendable {
     let index: Int
     let configuration: QueueWorkerConfiguration
     let kinds: JobKinds
+    /// What the worker registered: the claim takes only jobs that fit it.
+    let capacity: WorkerCapacity
     let state: WorkerState
     let logger: Logger
     private let executor = ClaimLoopExecutor()
 
-    init(index: Int, configuration: QueueWorkerConfiguration, kinds: JobKinds, state: WorkerState,
+    init(index: Int, configuration: QueueWorkerConfiguration, kinds: JobKinds, capacity: WorkerCapacity, state: WorkerState,
          logger: Logger) {
         self.index = index
         self.configuration = configuration
         self.kinds = kinds
+        self.capacity = capacity
         self.state = state
         self.logger = logger
     }
@@ -44,7 +47,7 @@ final class ClaimLoop: @unchecked Sendable {
             do {
                 try pending.flush(database, logger: logger)
                 if state.isStopping { continue }
-                let jobs = try JobQueue(database).claim(worker: state.workerID, limit: configuration.batchSize)
+                let jobs = try JobQueue(database).claim(worker: state.workerID, limit: configuration.batchSize, fitting: capacity)
                 if jobs.isEmpty {
                     emptyClaims += 1
                     state.waitForWork(timeout: pollDelay(afterEmptyClaims: emptyClaims), jitter: configuration.notifyJitter)
@@ -162,6 +165,6 @@ final class ClaimLoop: @unchecked Sendable {
 
     private func deadlineFailure(_ run: JobRun) -> Failure {
         Failure(lease: run.job.lease, kind: .deadline,
-                message: "ran past its runtime limit of \(Int(run.job.runtimeLimit.inSeconds.rounded())) s and was stopped")
+                message: "exceeded its duration limit of \(ClockDuration.format(run.job.runtimeLimit)) and was stopped by its worker")
     }
 }

@@ -51,6 +51,13 @@ public struct JobKinds: Sendable {
         return wrapped
     }
 
+    /// Only the kinds named (a worker that takes part of the work, as a test's does).
+    public func only(_ names: Set<String>) -> JobKinds {
+        var kept = self
+        kept.handlers = handlers.filter { names.contains($0.key) }
+        return kept
+    }
+
     /// The registered names, sorted.
     public var names: [String] { handlers.keys.sorted() }
 

@@ -62,18 +62,20 @@ public final class QueueWorker: @unchecked Sendable {
         }
         let info = WorkerInfo(hostname: configuration.hostname, version: configuration.version,
                               kinds: kinds.names, concurrency: configuration.concurrency * configuration.batchSize,
-                              lease: configuration.lease)
+                              lease: configuration.lease, cores: configuration.cores, memoryMB: configuration.memoryMB)
         state.workerID = try WorkerRegistry(connection).register(info)
         var logger = self.logger
         logger[metadataKey: "worker"] = "\(state.workerID)"
         logger.info("worker registered", metadata: [
             "concurrency": "\(configuration.concurrency)", "batch": "\(configuration.batchSize)",
+            "cores": "\(info.cores)", "memory_mb": "\(info.memoryMB)",
             "kinds": "\(info.kinds.joined(separator: ","))"])
 
         let done = DispatchGroup()
         for index in 0..<configuration.concurrency {
             state.laneStarted()
-            let loop = ClaimLoop(index: index, configuration: configuration, kinds: kinds, state: state, logger: logger)
+            let loop = ClaimLoop(index: index, configuration: configuration, kinds: kinds, capacity: info.capacity, state: state,
+                                 logger: logger)
             done.enter()
             Self.spawn(name: "claim-\(index)") { loop.run(); done.leave() }
         }

@@ -34,6 +34,10 @@ public struct QueueWorkerConfiguration: Sendable {
     public var cancellationGrace: Duration
     public var hostname: String
     public var version: String
+    /// What this worker advertises: it claims only jobs that need at most these cores and this
+    /// memory (in MB, 2²⁰ bytes). Default: the machine's.
+    public var cores: Int
+    public var memoryMB: Int
 
     public init(conninfo: String, applicationName: String = "illuminati-worker", concurrency: Int = 1, batchSize: Int = 1,
                 lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(5),
@@ -42,7 +46,8 @@ public struct QueueWorkerConfiguration: Sendable {
                 startupRetry: ConnectionRetry = ConnectionRetry(giveUpAfter: .seconds(60)),
                 reconnectBackoff: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(5)),
                 cancellationGrace: Duration = .seconds(5),
-                hostname: String = ProcessInfo.processInfo.hostName, version: String = "") {
+                hostname: String = ProcessInfo.processInfo.hostName, version: String = "",
+                cores: Int = WorkerCapacity.machine().cores, memoryMB: Int = WorkerCapacity.machine().memoryMB) {
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.concurrency = concurrency
@@ -58,6 +63,8 @@ public struct QueueWorkerConfiguration: Sendable {
         self.cancellationGrace = cancellationGrace
         self.hostname = hostname
         self.version = version
+        self.cores = cores
+        self.memoryMB = memoryMB
     }
 
     func validate() throws {
@@ -69,6 +76,9 @@ public struct QueueWorkerConfiguration: Sendable {
         }
         guard heartbeatInterval * 2 <= lease else {
             throw QueueError.invalidArgument("the heartbeat interval must be at most half the lease, or a live worker looks dead")
+        }
+        guard cores >= 1, memoryMB >= 0 else {
+            throw QueueError.invalidArgument("a worker has at least 1 core and 0 or more MB of memory")
         }
     }
 }
