@@ -1,5 +1,4 @@
 import Foundation
-import IlluminatiDatabase
 import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiTestSupport
@@ -11,13 +10,9 @@ import Testing
 @Suite(.serialized, .tags(.database, .process)) struct ClaimableBacklogQueryTests {
     @Test func countsWhatAWorkerCouldClaimNowAndNothingOnceDoneOrPaused() throws {
         let query = try Self.kedaQuery()
-        let plate = try buildPlate()
-        let (database, connection) = try TestDatabase.create(migrated: false)
-        let run = BuildRun(database: database)
-        try run.create("plate", manifest: plate.manifest)
-        try run.initialize("plate")
+        let plate = try PlannedPlate.make()
+        let (run, connection, build) = (plate.run, plate.connection, plate.build)
         let builds = BuildStore(connection)
-        let build = try #require(try builds.latestBuild(experiment: try ExperimentStore(connection).load("plate").id)).id
         #expect(try Self.backlog(query, connection) == 0, "planned, not started: nothing is claimable")
 
         #expect(try builds.start(build))

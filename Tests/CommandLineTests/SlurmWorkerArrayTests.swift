@@ -1,5 +1,4 @@
 import Foundation
-import IlluminatiDatabase
 import IlluminatiPostgres
 import IlluminatiQueue
 import IlluminatiTestSupport
@@ -12,13 +11,9 @@ import Testing
     @Test func aWorkerArrayBuildsASubmittedExperimentAndEndsWhenIdle() throws {
         let slurm = try SlurmCluster.start()
         defer { slurm.stop() }
-        let plate = try buildPlate()
-        let (database, connection) = try TestDatabase.create(migrated: false)
-        let run = BuildRun(database: database)
-        try run.create("plate", manifest: plate.manifest)
-        try run.initialize("plate")
+        let plate = try PlannedPlate.make()
+        let (run, connection, build) = (plate.run, plate.connection, plate.build)
         let builds = BuildStore(connection)
-        let build = try #require(try builds.latestBuild(experiment: try ExperimentStore(connection).load("plate").id)).id
 
         let submit = try run.startSubmit("plate", workers: 0)
         var submitEnded = false
@@ -32,7 +27,7 @@ import Testing
             // Short enough for a test; --grace under the cluster's KillWait, as the script says.
             "--idle-exit", "5", "--lease", "5", "--grace", "\(SlurmCluster.killWait / 2)",
         ], environment: [
-            "DATABASE_URL": database, "ILLUMINATI_STORAGE": run.storage.path,
+            "DATABASE_URL": run.database, "ILLUMINATI_STORAGE": run.storage.path,
             "PATH": Executables.productsDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
         ]).trimmingCharacters(in: .whitespacesAndNewlines)
         let logs = { slurm.log("worker-0.log") + slurm.log("worker-1.log") }
