@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(name: "CommandLineTests",
                     dependencies: ["IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiCore", "IlluminatiTestSupport",
                                    "IlluminatiSample", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiMetrics",
-                                   "IlluminatiCommandLine"]),
+                                   "IlluminatiCommandLine", "IlluminatiProcess"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
                                    "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiTestSupport",

@@ -154,20 +154,3 @@ private func listeningAddresses(port: Int) throws -> [String] {
         return (0..<4).map { String((raw >> (8 * $0)) & 0xFF) }.joined(separator: ".")
     }
 }
-
-/// A port nothing listens on right now (the kernel's choice for port 0).
-private func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw TestSupportError("cannot find a free port: \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -19,9 +19,9 @@ public enum FieldTools {
         return path
     }
 
-    /// The path of `name`, a command installed from Debian's packages.
+    /// The path of `name`, a command installed from Debian's packages (daemons included).
     public static func system(_ name: String) throws -> String {
-        for folder in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
+        for folder in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: folder + "/" + name) {
             return folder + "/" + name
         }
         throw Missing(tool: name)
