@@ -68,14 +68,11 @@ import Testing
         let slow = Task { try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells") }
         try await s.waitForServerBackendWaitingOnALock(locker)
 
-        let started = ContinuousClock.now
         let answer = try await s.get(tile)
-        let waited = ContinuousClock.now - started
         let stillWaiting = try s.serverBackendsWaitingOnALock(locker)
         try locker.execute("ROLLBACK", name: "ROLLBACK")
         #expect(answer.status == 200)
         #expect(stillWaiting > 0, "the tile answered while the map-object request was still waiting")
-        #expect(waited < .seconds(5), "a tile waited \(waited) behind a metadata request")
         let released = try await slow.value
         #expect(released.status == 200)
         #expect((try released.json()["features"] as? [Any])?.count == f.wells)
@@ -93,7 +90,9 @@ import Testing
         let response = try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells")
         let waited = ContinuousClock.now - started
         try locker.execute("ROLLBACK", name: "ROLLBACK")
-        #expect(waited < .seconds(10), "the statement ran \(waited) although the limit is 0.5 s")
+        // The lock is held until after the answer, so only the statement timeout can have ended
+        // the statement; the bound only turns a missing timeout into a failure instead of a hang.
+        #expect(waited < .seconds(60), "the statement ran \(waited) although the limit is 0.5 s")
         #expect(response.status == 503)
         try expectGenericError(response)
         #expect(try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells").status == 200,
