@@ -84,10 +84,11 @@ let package = Package(
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
-        // and map-object JSON, static viewer files embedded at build time.
+        // and map-object JSON, static viewer files embedded at build time, and /metrics with the
+        // queue's state.
         .target(name: "IlluminatiServer",
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
-                               "IlluminatiPostgres", "IlluminatiMetrics", "CZlib",
+                               "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiMetrics", "CZlib",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics")],

@@ -15,6 +15,7 @@ struct Illuminati: ParsableCommand {
             StatusCommand.self, ResubmitCommand.self, RunCommand.self, InfoCommand.self, LogCommand.self,
             CollectCommand.self, CleanupCommand.self, MigrateCommand.self,
             PyramidCommand.self, ExportCommand.self, ServeCommand.self,
+            PruneCommand.self, MetricsCommand.self,
         ])
 }
 

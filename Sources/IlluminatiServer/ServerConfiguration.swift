@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var crossOrigin = CrossOriginPolicy.anyOrigin
     /// Where clients reach the server, when not where they say they do (see `RequestOrigin`).
     public var publicURL: PublicURL?
+    /// Serve `/metrics` with the queue's state and nothing else (`illuminati metrics`, for
+    /// deployments without the viewer).
+    public var metricsOnly = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
                 catalogLifetimeSeconds: Double = 10) {
