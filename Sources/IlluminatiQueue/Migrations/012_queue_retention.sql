@@ -76,35 +76,12 @@ BEGIN
     GET DIAGNOSTICS errors = ROW_COUNT;
 END $$;
 
--- As in 008, and refused for a build whose history was pruned (SQLSTATE IL001): its finished
--- jobs are gone, so a restart would run nothing.
-CREATE OR REPLACE FUNCTION illuminati.restart_build(build bigint) RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-    b builds%ROWTYPE;
-    restarted integer;
+-- A build whose history was pruned never runs again (SQLSTATE IL001): its finished jobs are
+-- gone, so `illuminati.restart_build`, which sets the build back to planned, would run nothing.
+CREATE OR REPLACE FUNCTION queue_refuse_pruned_restart() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT * INTO b FROM builds WHERE id = restart_build.build FOR NO KEY UPDATE;
-    IF NOT FOUND THEN RAISE EXCEPTION 'no build %', restart_build.build USING ERRCODE = 'no_data_found'; END IF;
-    IF b.cleaned_up_at IS NOT NULL THEN
-        RAISE EXCEPTION 'build % was cleaned up', b.id USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF b.history_pruned_at IS NOT NULL THEN
-        RAISE EXCEPTION 'the history of build % was pruned', b.id USING ERRCODE = 'IL001';
-    END IF;
-    UPDATE jobs SET state = 'waiting', attempt = 0, lost_leases = 0, max_attempts = b.max_attempts, run_at = now(),
-                    worker_id = NULL, claimed_at = NULL, deadline_at = NULL, cancel_requested = false
-    WHERE build_id = b.id;
-    INSERT INTO jobs (id, build_id, layer, stage, state, kind, payload, priority, locality, max_runtime, max_attempts)
-    OVERRIDING SYSTEM VALUE
-    SELECT DISTINCT ON (h.job_id) h.job_id, h.build_id, h.layer, h.stage, 'waiting', h.kind, h.payload,
-           h.priority, h.locality, h.max_runtime, b.max_attempts
-    FROM job_history h
-    WHERE h.build_id = b.id AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = h.job_id)
-    ORDER BY h.job_id, h.finished_at DESC;
-    SELECT count(*) INTO restarted FROM jobs WHERE build_id = b.id;
-    UPDATE build_stages SET state = 'waiting', released_at = NULL, finished_at = NULL WHERE build_id = b.id;
-    UPDATE builds SET state = 'planned', started_at = NULL, finished_at = NULL WHERE id = b.id;
-    PERFORM queue_start_build(b.id);
-    RETURN restarted;
+    RAISE EXCEPTION 'the history of build % was pruned', OLD.id USING ERRCODE = 'IL001';
 END $$;
+CREATE OR REPLACE TRIGGER builds_refuse_pruned_restart BEFORE UPDATE OF state ON builds
+FOR EACH ROW WHEN (NEW.state = 'planned' AND OLD.state <> 'planned' AND OLD.history_pruned_at IS NOT NULL)
+EXECUTE FUNCTION queue_refuse_pruned_restart();
