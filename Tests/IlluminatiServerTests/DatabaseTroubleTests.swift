@@ -66,7 +66,7 @@ import Testing
         try s.refuseConnections()
         let started = ContinuousClock.now
         let away = try await s.get("/metrics")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30), "bounded: the pool tries each connection once")
         #expect(away.status == 200 && away.text.contains("\nilluminati_queue_up 0\n"), "\(away.text)")
         #expect(!away.text.contains("illuminati_queue_workers_alive"), "\(away.text)")
         #expect(away.text.contains("# HELP illuminati_serve_tiles_total "), "the server's own metrics are still there")
