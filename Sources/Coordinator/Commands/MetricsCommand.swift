@@ -18,7 +18,7 @@ struct MetricsCommand: ParsableCommand {
     var host: String = "127.0.0.1"
 
     @Option(help: ArgumentHelp("Port to listen on (0: any free port).", valueName: "port"))
-    var port: Int = 9464
+    var port: Int = 9465
 
     @OptionGroup var global: GlobalOptions
 
