@@ -84,8 +84,8 @@ let package = Package(
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
-        // and map-object JSON, static viewer files embedded at build time, and /metrics with the
-        // queue's state.
+        // and map-object JSON, the queue dashboard, static viewer files embedded at build time, and
+        // /metrics with the queue's state.
         .target(name: "IlluminatiServer",
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
                                "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiMetrics", "CZlib",
@@ -154,8 +154,8 @@ let package = Package(
                     dependencies: ["IlluminatiPyramid", "IlluminatiBuild", "IlluminatiImaging", "IlluminatiCore", "IlluminatiSample",
                                    "IlluminatiStorage", "IlluminatiTestSupport"]),
         .testTarget(name: "IlluminatiQueueTests",
-                    dependencies: ["IlluminatiQueue", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiSchema", "IlluminatiMetrics",
-                                   "IlluminatiTestSupport",
+                    dependencies: ["IlluminatiQueue", "IlluminatiCore", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiSchema",
+                                   "IlluminatiMetrics", "IlluminatiTestSupport",
                                    .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "IlluminatiPostgresTests",
                     dependencies: ["IlluminatiPostgres", "IlluminatiDatabase", "IlluminatiQueue", "IlluminatiSchema", "IlluminatiTestSupport",
@@ -172,7 +172,7 @@ let package = Package(
                                    "IlluminatiCommandLine"]),
         .testTarget(name: "IlluminatiServerTests",
                     dependencies: ["IlluminatiServer", "IlluminatiBuild", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiImaging", "IlluminatiCore",
-                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiTestSupport",
+                                   "IlluminatiSample", "IlluminatiDatabase", "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiTestSupport",
                                    "IlluminatiProcess",
                                    "CZlib", "CPNG"]),
     ]

@@ -12,7 +12,8 @@ struct Illuminati: ParsableCommand {
         version: IlluminatiVersion.current,
         subcommands: [
             DemoCommand.self, SampleCommand.self, ExperimentCommand.self, InitCommand.self, SubmitCommand.self,
-            StatusCommand.self, ResubmitCommand.self, RunCommand.self, InfoCommand.self, LogCommand.self,
+            StatusCommand.self, ResubmitCommand.self, PauseCommand.self, ResumeCommand.self, CancelCommand.self,
+            RetryCommand.self, JobsCommand.self, WorkersCommand.self, RunCommand.self, InfoCommand.self, LogCommand.self,
             CollectCommand.self, CleanupCommand.self, MigrateCommand.self,
             PyramidCommand.self, ExportCommand.self, ServeCommand.self,
             PruneCommand.self, MetricsCommand.self,

@@ -11,6 +11,7 @@ extension ServeViewer {
                                                 conninfo: conninfo)
         configuration.crossOrigin = try options.crossOrigin()
         configuration.publicURL = try options.publicURL.map(PublicURL.init)
+        configuration.adminToken = try options.administration()
         self.init(configuration: configuration, logger: logger)
     }
 

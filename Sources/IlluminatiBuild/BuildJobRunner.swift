@@ -76,17 +76,22 @@ public final class BuildJobRunner: @unchecked Sendable {
     }
 
     /// Runs a job's work in the calling thread, without the queue (`illuminati run --job`).
+    /// Unless `assumeCleanState`, what the job wrote in an earlier run is removed first.
     /// Returns the work's own JSON result.
-    public func run(build: Int64, kind: String, payload: String) throws -> String? {
+    public func run(build: Int64, kind: String, payload: String, assumeCleanState: Bool = false) throws -> String? {
         guard let known = BuildJob.kinds.first(where: { $0.kind == kind }) else {
             throw BuildError.badPayload(kind: kind, reason: "this worker does not know the job kind")
         }
-        return try run(known, build: build, payload: payload)
+        return try run(known, build: build, payload: payload, assumeCleanState: assumeCleanState)
     }
 
-    private func run<Kind: BuildJobKind>(_: Kind.Type, build: Int64, payload: String) throws -> String? {
+    private func run<Kind: BuildJobKind>(_: Kind.Type, build: Int64, payload: String, assumeCleanState: Bool) throws -> String? {
         let args = try Kind.Args(payload: payload)
-        return try classified { try Kind.run(args, in: try handlers(build)) }.map { try QueueJSON.encode($0) }
+        return try classified {
+            let handlers = try handlers(build)
+            if !assumeCleanState { try Kind.removeOutput(args, in: handlers) }
+            return try Kind.run(args, in: handlers)
+        }.map { try QueueJSON.encode($0) }
     }
 
     /// `BuildError` and `PyramidError` classify themselves (`ClassifiedError`); two more are

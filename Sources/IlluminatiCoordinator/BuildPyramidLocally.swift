@@ -34,10 +34,11 @@ public struct BuildPyramidLocally {
 
     public func run(manifest: String, stitch: StitchOptions = StitchOptions(), output: String,
                     options: BuildOptions, statisticsInputs: [String],
-                    settings: LocalBuildSettings) throws -> LocalBuildSummary {
+                    settings: LocalBuildSettings, stitchReport: (StitchReport) -> Void = { _ in }) throws -> LocalBuildSummary {
         let directory = FileManager.default.currentDirectoryPath
         let (experiment, layout) = try ManifestExperiment(logger: logger)
-            .load(name: "pyramid", manifestPath: Manifest.resolvePath(manifest, relativeTo: directory), stitch: stitch)
+            .load(name: "pyramid", manifestPath: Manifest.resolvePath(manifest, relativeTo: directory), stitch: stitch,
+                  report: stitchReport)
         let build = LocalBuild(experiment: experiment, layout: layout, output: Manifest.resolvePath(output, relativeTo: directory),
                                options: options, statisticsInputs: statisticsInputs, settings: settings,
                                logger: logger, progress: progress)

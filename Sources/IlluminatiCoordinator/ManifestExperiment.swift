@@ -12,7 +12,10 @@ struct ManifestExperiment {
     /// - Parameters:
     ///   - manifestPath: absolute.
     ///   - stitch: how sites given by `site` index or stage position get their grid cells.
-    func load(name: String, manifestPath: String, stitch: StitchOptions = StitchOptions()) throws -> (Experiment, PlateLayout) {
+    ///   - report: gets what the stage positions say about each well's grid and layout, once
+    ///     the manifest is read; a disagreement between wells is logged as a warning too.
+    func load(name: String, manifestPath: String, stitch: StitchOptions = StitchOptions(),
+              report: (StitchReport) -> Void = { _ in }) throws -> (Experiment, PlateLayout) {
         let text = try ManifestFile.text(at: manifestPath)
         let directory = (manifestPath as NSString).deletingLastPathComponent
         let (entries, parseProblems) = Manifest.entries(text: text, format: ManifestFormat(path: manifestPath), directory: directory)
@@ -23,6 +26,10 @@ struct ManifestExperiment {
         guard problems.isEmpty, let experiment else {
             throw ManifestError(source: manifestPath, problems: problems.isEmpty ? [ManifestProblem(line: 0, "no images")] : problems)
         }
+        let stitchReport = StitchReport(experiment.stitchByWell(reverseRows: stitch.reverseRows,
+                                                                reverseColumns: stitch.reverseColumns))
+        if let disagreement = stitchReport.disagreement { logger.warning("\(disagreement)") }
+        report(stitchReport)
         do {
             return (experiment, try PlateLayout(experiment.layoutSpec))
         } catch {

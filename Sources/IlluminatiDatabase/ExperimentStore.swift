@@ -187,6 +187,16 @@ public struct ExperimentStore {
             leftResidues: crops.map(\.left), rightResidues: crops.map(\.right))
     }
 
+    /// Records the acquisition layout that the stage positions of each well gave (`wells.stitch_layout`;
+    /// `none` for an order no layout gives). Wells not listed keep NULL.
+    public func recordStitch(experimentID: Int64, experiment: Experiment, _ wells: [WellStitch]) throws {
+        let plateOrdinals = Dictionary(experiment.plates.enumerated().map { ($0.element.name, $0.offset) },
+                                       uniquingKeysWith: { a, _ in a })
+        try connection.wellsStitchLayoutSet(
+            experimentID: experimentID, plateOrdinals: wells.map { plateOrdinals[$0.plate]! },
+            wellNames: wells.map(\.well.description), layouts: wells.map { $0.layout?.rawValue ?? "none" })
+    }
+
     public func list() throws -> [ExperimentSummary] {
         try connection.experimentList().map { row in
             ExperimentSummary(

@@ -2,7 +2,7 @@ import Foundation
 import IlluminatiPostgres
 
 public struct StageProgress: Sendable, Equatable {
-    public enum State: String, Sendable { case waiting, running, succeeded, cancelled }
+    public enum State: String, Sendable, Encodable { case waiting, running, succeeded, cancelled }
 
     public var layer: String
     public var stage: Int
@@ -66,6 +66,8 @@ public struct WorkerStatus: Sendable, Equatable {
     public var alive: Bool
     public var heartbeatAge: Duration
     public var runningJobs: Int
+    /// The job kinds it claims.
+    public var kinds: [String]
 }
 
 public struct RunningJob: Sendable, Equatable {
@@ -129,7 +131,8 @@ public struct QueueInspector {
         try connection.inspectWorkers().map { row in
             WorkerStatus(id: row.workerID, hostname: row.hostname, pid: row.pid, version: row.version,
                          concurrency: row.concurrency, state: row.state, alive: row.alive,
-                         heartbeatAge: .seconds(row.heartbeatAge ?? 0), runningJobs: row.runningJobs)
+                         heartbeatAge: .seconds(row.heartbeatAge ?? 0), runningJobs: row.runningJobs,
+                         kinds: try QueueJSON.decode([String].self, from: row.kinds))
         }
     }
 

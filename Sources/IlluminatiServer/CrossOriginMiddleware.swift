@@ -5,6 +5,11 @@ import Hummingbird
 /// answers carry the policy's `Access-Control-Allow-Origin` (errors too: it sits outside
 /// `ErrorMiddleware`), and `OPTIONS` on any path is answered here with 204, the allowed
 /// methods and, for a preflight, the headers it asked for.
+///
+/// The queue dashboard's POST actions are same-origin only: a preflight never allows POST (so
+/// a page of another origin cannot send one with `Authorization`), and a POST's answer carries
+/// no `Access-Control-Allow-Origin` (so such a page cannot read one either). The admin token is
+/// a header the dashboard's own page adds, never a cookie a browser would attach by itself.
 struct CrossOriginMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
@@ -24,6 +29,7 @@ struct CrossOriginMiddleware: RouterMiddleware {
         let allowed = policy.allowedOrigin(for: request.headers[.origin])
         if request.method == .options { return preflight(request, allowed: allowed) }
         var response = try await next(request, context)
+        guard request.method != .post else { return response }
         if let allowed {
             response.headers[.accessControlAllowOrigin] = allowed
             response.headers[.accessControlExposeHeaders] = Self.exposedHeaders

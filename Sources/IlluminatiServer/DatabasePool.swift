@@ -27,12 +27,14 @@ final class DatabasePool: @unchecked Sendable {
     }
 
     /// Runs `body` with a connection, on one of the pool's threads. Reads are safe to repeat:
-    /// one that finds its connection broken (PostgreSQL restarted) runs again on a new one.
-    func with<T: Sendable>(_ body: @escaping @Sendable (any StatementRunner) throws -> T) async throws -> T {
+    /// one that finds its connection broken (PostgreSQL restarted) runs again on a new one. A
+    /// write (`idempotent: false`) is not: whether it committed is unknown.
+    func with<T: Sendable>(idempotent: Bool = true,
+                           _ body: @escaping @Sendable (any StatementRunner) throws -> T) async throws -> T {
         try await threads.runIfActive { [self] in
             let connection = lock.withLock { idle.removeLast() }
             defer { lock.withLock { idle.append(connection) } }
-            return try connection.withConnection(idempotent: true, body)
+            return try connection.withConnection(idempotent: idempotent, body)
         }
     }
 

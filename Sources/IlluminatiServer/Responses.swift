@@ -63,7 +63,8 @@ enum Responses {
 
     /// `requestID`, when given, is in the body and in `X-Request-Id`: the key to the details in
     /// the server's log, which the answer itself never carries.
-    static func error(_ status: HTTPResponse.Status, _ message: String, request: Request, requestID: String? = nil) -> Response {
+    static func error(_ status: HTTPResponse.Status, _ message: String, request: Request, requestID: String? = nil,
+                      headers extra: HTTPFields = HTTPFields()) -> Response {
         struct Body: Encodable { var error: Detail }
         struct Detail: Encodable {
             var status: Int
@@ -74,7 +75,7 @@ enum Responses {
         let detail = Detail(status: status.code, message: message, requestID: requestID)
         let bytes = (try? encoder(keys: .useDefaultKeys).encode(Body(error: detail))).map { [UInt8]($0) }
             ?? Array("{\"error\":{}}".utf8)
-        var headers = HTTPFields()
+        var headers = extra
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[.contentLength] = String(bytes.count)
@@ -116,6 +117,8 @@ enum Responses {
 struct RouteError: Error {
     var status: HTTPResponse.Status
     var message: String
+    /// Besides the JSON body's, e.g. `WWW-Authenticate` of a 401.
+    var headers = HTTPFields()
 
     static func notFound(_ message: String) -> RouteError { RouteError(status: .notFound, message: message) }
     static func badRequest(_ message: String) -> RouteError { RouteError(status: .badRequest, message: message) }

@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var crossOrigin = CrossOriginPolicy.anyOrigin
     /// Where clients reach the server, when not where they say they do (see `RequestOrigin`).
     public var publicURL: PublicURL?
+    /// The bearer token of the queue dashboard's POST routes (retry, cancel, pause, resume);
+    /// nil: the dashboard is read-only and those routes answer 403.
+    public var adminToken: AdminToken?
     /// Serve `/metrics` with the queue's state and nothing else (`illuminati metrics`, for
     /// deployments without the viewer).
     public var metricsOnly = false

@@ -5,8 +5,8 @@ import IlluminatiPostgres
 import Logging
 import NIOCore
 
-/// The tile server: tile routes, experiment metadata, map objects, the viewer and `/metrics`;
-/// or, with `metricsOnly`, `/metrics` alone.
+/// The tile server: tile routes, experiment metadata, map objects, the viewer, the queue dashboard
+/// and `/metrics`; or, with `metricsOnly`, `/metrics` alone.
 public struct TileServer: Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
@@ -33,6 +33,7 @@ public struct TileServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         TileRoutes(catalog: catalog, origin: RequestOrigin(publicURL: configuration.publicURL)).add(to: router)
         ExperimentRoutes(catalog: catalog, database: database, mapObjectLimit: configuration.mapObjectLimit).add(to: router)
+        QueueRoutes(database: database, admin: AdminAuthorization(token: configuration.adminToken)).add(to: router)
         ViewerFiles().add(to: router)
         MetricsPage(process: Self.metrics, database: database, logger: logger).add(to: router)
         router.get("/openapi.json") { request, _ in
@@ -113,7 +114,7 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as RouteError {
-            return Responses.error(error.status, error.message, request: request)
+            return Responses.error(error.status, error.message, request: request, headers: error.headers)
         } catch let error as HTTPError {
             return Responses.error(error.status, error.body ?? error.status.reasonPhrase, request: request)
         } catch {

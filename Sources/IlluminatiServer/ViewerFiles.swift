@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// The web viewer's static files, embedded in the binary at build time (`EmbedFiles` plugin):
-/// `/` is `index.html`, everything else lives under `/viewer/`. Only embedded names can be
+/// `/` is `index.html`, `/queue` the queue dashboard's `queue.html`, everything else lives under `/viewer/`. Only embedded names can be
 /// served, so no request reaches the file system.
 struct ViewerFiles: Sendable {
     struct File: Sendable {
@@ -25,6 +25,7 @@ struct ViewerFiles: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in response("index.html", request) }
+        router.get("/queue") { request, _ in response("queue.html", request) }
         router.get("/viewer/**") { request, context in
             response(context.parameters.getCatchAll().joined(separator: "/"), request)
         }

@@ -24,6 +24,14 @@ public enum AtomicFile {
         ".\(name).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
     }
 
+    /// The name a temporary was made for (`.NAME.PID.RANDOM.tmp` → `NAME`); nil for other names.
+    static func finalName(ofTemporary name: String) -> String? {
+        guard isTemporary(name) else { return nil }
+        let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return nil }
+        return parts.dropLast(2).joined(separator: ".")
+    }
+
     /// Whether `name` is what `temporaryName` makes.
     public static func isTemporary(_ name: String) -> Bool {
         name.hasPrefix(".") && name.hasSuffix(".tmp")

@@ -103,6 +103,14 @@ public struct ExperimentStorage: Hashable, Sendable {
     }
 
     /// Removes a channel's statistics and their partial sums.
+    /// Removes files of the experiment's folder (paths of `ExperimentLayout` or `LayerLayout`)
+    /// and what killed writers of them left, so that a job that runs again starts clean.
+    public func removeFiles(_ relative: [String]) throws {
+        for (folder, names) in Dictionary(grouping: relative.map(Self.split), by: \.folder) {
+            try self.folder(folder)?.removeFiles(Set(names.map(\.name)))
+        }
+    }
+
     public func removeStatistics(channel: String) throws {
         try remove([ExperimentLayout.statistics(channel: channel), ExperimentLayout.partialStatisticsFolder(channel: channel)])
     }

@@ -16,6 +16,10 @@ struct FilePyramidStore: LayerFilesStore {
     func source(layer: String) -> any TileSource {
         FileTileSource(files: files(layer))
     }
+
+    func tileFiles(layer: LayerLayout, job: String, tiles: [TileAddress]) throws -> [String] {
+        tiles.map(layer.tile)
+    }
 }
 
 /// Writes each tile into its level's folder, opened once per job and level.

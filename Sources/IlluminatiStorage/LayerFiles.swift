@@ -56,6 +56,8 @@ struct LayerFiles: Sendable {
 protocol LayerFilesStore: PyramidStore {
     var experiment: ExperimentStorage { get }
     var format: PyramidFormat { get }
+    /// Where a job's `tiles` lie in this format, relative to the experiment's folder.
+    func tileFiles(layer: LayerLayout, job: String, tiles: [TileAddress]) throws -> [String]
 }
 
 extension LayerFilesStore {
@@ -69,6 +71,11 @@ extension LayerFilesStore {
 
     func removeLayer(_ layer: String) throws {
         try files(layer).remove()
+    }
+
+    func removeJobOutput(layer: String, job: String, tiles: [TileAddress], intermediates: [TileAddress]) throws {
+        let layout = LayerLayout(layer)
+        try experiment.removeFiles(try tileFiles(layer: layout, job: job, tiles: tiles) + intermediates.map(layout.intermediate))
     }
 }
 

@@ -1,3 +1,5 @@
+import IlluminatiCore
+
 /// The pyramids of one experiment, behind one seam: jobs write through sinks, readers read
 /// through sources, and the layer's finish publishes it. `ExperimentStorage.pyramids` says
 /// which implementation an experiment's folder holds.
@@ -5,6 +7,10 @@ public protocol PyramidStore: Sendable {
     /// A sink for one job of `layer`. `job` names the job's output: unique within the layer
     /// and the same on every attempt of the job.
     func openSink(layer: String, job: String) throws -> any TileSink
+    /// Removes what the job whose output is named `job` wrote in an earlier run, before it
+    /// runs again (`illuminati run --job` without `--assume-clean-state`): its `tiles` (every
+    /// tile it renders), the `intermediates` it writes, and what a killed attempt of it left.
+    func removeJobOutput(layer: String, job: String, tiles: [TileAddress], intermediates: [TileAddress]) throws
     /// What readers of `layer` use.
     func source(layer: String) -> any TileSource
     /// Publishes a layer whose tiles all exist: its `.dzi`, blank tile and descriptor (a

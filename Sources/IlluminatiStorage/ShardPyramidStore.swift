@@ -12,10 +12,19 @@ struct ShardPyramidStore: LayerFilesStore {
 
     func openSink(layer: String, job: String) throws -> any TileSink {
         let layout = LayerLayout(layer)
+        return ShardTileSink(experiment: experiment, layer: layout, shard: try shard(layout, job: job))
+    }
+
+    /// A job's tiles are all in its shard.
+    func tileFiles(layer: LayerLayout, job: String, tiles: [TileAddress]) throws -> [String] {
+        [try shard(layer, job: job)]
+    }
+
+    private func shard(_ layout: LayerLayout, job: String) throws -> String {
         guard let shard = layout.shard(job: job) else {
             throw StorageError(path: experiment.path(layout.shardsFolder), reason: "\"\(job)\" cannot name a job's shard")
         }
-        return ShardTileSink(experiment: experiment, layer: layout, shard: shard)
+        return shard
     }
 
     func source(layer: String) -> any TileSource {

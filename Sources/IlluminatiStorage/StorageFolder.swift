@@ -115,6 +115,16 @@ final class StorageFolder {
         }
     }
 
+    /// Removes the files `names` when they are there, and the temporaries that killed writers
+    /// of them left (`AtomicFile.temporaryName`), listing the folder once.
+    func removeFiles(_ names: Set<String>) throws {
+        for name in names { try removeFile(name) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        where AtomicFile.isTemporary(name) && AtomicFile.finalName(ofTemporary: name).map(names.contains) == true {
+            try removeFile(name)
+        }
+    }
+
     /// Removes what writers killed between writing and renaming left in this folder.
     func removeTemporaries() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where AtomicFile.isTemporary(name) {

@@ -32,6 +32,20 @@ func buildOutput(storage: String, experiment: String) throws -> [String: Data] {
     try ShardContents.expanding(filesBelow(storage + "/" + experiment))
 }
 
+/// Cuts the plate's first image of `channel` to a third, so the jobs that read it fail for good;
+/// its path and its bytes, to write back.
+func truncateFirstImage(of plate: (directory: TemporaryDirectory, manifest: String), channel: String) throws
+    -> (path: String, original: Data)
+{
+    let manifest = try String(contentsOfFile: plate.manifest, encoding: .utf8)
+    let relative = try #require(manifest.split(separator: "\n").dropFirst().first { $0.contains(channel) }?
+        .split(separator: ",").first.map(String.init))
+    let path = relative.hasPrefix("/") ? relative : plate.directory.path + "/" + relative
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    try original.prefix(original.count / 3).write(to: URL(fileURLWithPath: path))
+    return (path, original)
+}
+
 struct BuildRun {
     let database: String
     let storage = TemporaryDirectory.make(prefix: "illuminati-storage")
@@ -191,12 +205,7 @@ struct BuildRun {
         let (database, _) = try TestDatabase.create(migrated: false)
         let run = BuildRun(database: database)
         try run.create("corrupt", manifest: plate.manifest)
-        let manifest = try String(contentsOfFile: plate.manifest, encoding: .utf8)
-        let victimRelative = try #require(manifest.split(separator: "\n").dropFirst().first { $0.contains("GFP") }?
-            .split(separator: ",").first.map(String.init))
-        let victim = victimRelative.hasPrefix("/") ? victimRelative : plate.directory.path + "/" + victimRelative
-        let original = try Data(contentsOf: URL(fileURLWithPath: victim))
-        try original.prefix(original.count / 3).write(to: URL(fileURLWithPath: victim))
+        let (victim, original) = try truncateFirstImage(of: plate, channel: "GFP")
         try run.initialize("corrupt", ["--batch-size", "4"])
 
         let failed = try run.submit("corrupt", workers: 2)

@@ -160,6 +160,9 @@ func noStackTrace(_ outcome: Executables.Outcome) -> Bool {
         for name in ["grid", "stage"] {
             let created = try illuminati(["experiment", "create", name, "--manifest", directory.file("\(name)/manifest.csv")], database: database)
             #expect(created.status == 0, "\(created.stderr)")
+            // The sample lists each well's sites shuffled: in no layout's order.
+            #expect(created.stdout.contains("stitch from stage positions: 3×4 sites, an order none of the four layouts gives in every well (2 wells)")
+                    == (name == "stage"), "\(created.stdout)")
             let show = try illuminati(["experiment", "show", name, "--json"], database: database)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
             documents.append(String(decoding: try JSONSerialization.data(withJSONObject: [json["pyramid"]!, json["plates"]!], options: .sortedKeys), as: UTF8.self))

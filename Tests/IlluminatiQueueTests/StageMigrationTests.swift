@@ -42,8 +42,8 @@ import Testing
             """, [claimed[0].sqlValue], name: "complete")
         #expect(try fixture.int("SELECT queue_advance_level($1, 'a', 0)::int AS n", [build]) == 0)
 
-        #expect(try Migrator(migrations: Schema.migrations).migrate(db).applied.map(\.version)
-                == Schema.migrations.map(\.version).filter { $0 >= 8 }.sorted())
+        let applied = try Migrator(migrations: Schema.migrations).migrate(db).applied.map(\.version)
+        #expect(applied == Schema.migrations.map(\.version).filter { $0 >= 8 }.sorted())
 
         let inspector = QueueInspector(db)
         let before = try inspector.stages(build: build)

@@ -16,7 +16,7 @@ import Testing
                 "/xyz/\(f.experimentID)/\(layer)/tiles.json", "/xyz/\(f.experimentID)/\(layer)/0/0/0.jpg",
                 "/api/experiments", "/api/experiments/\(f.experimentID)",
                 "/api/experiments/\(f.experimentID)/channel_layers/\(f.layerIDs[layer]!)/tiles?x=0&y=0&z=0",
-                "/api/experiments/\(f.experimentID)/mapobjects/Wells", "/", "/viewer/viewer.js"]
+                "/api/experiments/\(f.experimentID)/mapobjects/Wells", "/", "/viewer/viewer.js", "/queue", "/api/queue"]
     }
 
     /// Errors (404 of a route, 404 of no route, 400) carry the header too, or a page could not

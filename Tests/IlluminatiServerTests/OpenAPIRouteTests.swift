@@ -33,14 +33,23 @@ import Testing
             let declared = document.parameters(path).filter { $0["in"] as? String == "path" }
             #expect(Set(declared.compactMap { $0["name"] as? String }) == templated, "\(path)")
             #expect(declared.allSatisfy { $0["required"] as? Bool == true }, "\(path)")
-            for method in ["get", "head", "options"] {
+            // A GET answers HEAD too; a POST (a queue action) needs the admin token.
+            let isAction = item["post"] != nil
+            for method in isAction ? ["post", "options"] : ["get", "head", "options"] {
                 let operation = try #require(item[method] as? [String: Any], "\(path) has no \(method)")
                 let responses = try #require(operation["responses"] as? [String: Any])
                 #expect(!responses.isEmpty, "\(method) \(path)")
             }
+            if let action = item["post"] as? [String: Any] {
+                #expect(item["get"] == nil, "\(path): an action has no GET")
+                #expect((action["security"] as? [[String: [String]]]) == [["adminToken": []]], "\(path)")
+                #expect((action["responses"] as? [String: Any]).map { Set($0.keys).isSuperset(of: ["200", "401", "403"]) } == true)
+            }
         }
         let references = Self.references(in: document.root)
         #expect(references.contains("#/components/schemas/Error"))
+        let schemes = try #require(document.components["securitySchemes"]?["adminToken"] as? [String: Any])
+        #expect(schemes["type"] as? String == "http" && schemes["scheme"] as? String == "bearer")
         for reference in references {
             #expect(document.resolved(["$ref": reference]) != nil, "\(reference) names no component")
         }

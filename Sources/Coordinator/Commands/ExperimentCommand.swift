@@ -34,7 +34,9 @@ struct ExperimentCommand: ParsableCommand {
                 let store = ExperimentStore(session.connection)
                 let (experiment, layout) = try CreateExperiment(logger: global.logger)
                     .run(name: name, manifest: manifest, pixelSize: pixelSize,
-                         stitch: stitch.options, store: store)
+                         stitch: stitch.options, store: store) { report in
+                        for line in report.lines { print(line) }
+                    }
                 print("created experiment \(experiment.name): \(ExperimentText.counts(experiment))")
                 print("pyramid \(layout.size.height)×\(layout.size.width) px, \(layout.pyramid.depth) levels")
             }

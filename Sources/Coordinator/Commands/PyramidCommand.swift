@@ -132,7 +132,9 @@ struct PyramidCommand: ParsableCommand {
         }
         let summary = try builder.run(manifest: manifest, stitch: stitch.options, output: output, options: options,
                                       statisticsInputs: illumcorrStats.map { Manifest.resolvePath($0, relativeTo: directory) },
-                                      settings: settings)
+                                      settings: settings) { report in
+            for line in report.lines { print(line) }
+        }
         if format == .szi { _ = try builder.exportSZI(output: output, layers: summary.layers) }
         reporter.finishAll()
         for file in summary.statisticsFiles { print("illumination statistics: \(file)") }

@@ -26,9 +26,9 @@ FROM job_errors WHERE job_id = $1 ORDER BY at, attempt;
 
 -- name: InspectWorkers :many
 -- returns: worker_id String, hostname String, pid Int, version String, concurrency Int, state String
--- returns: alive Bool, heartbeat_age Double?, running_jobs Int
+-- returns: alive Bool, heartbeat_age Double?, running_jobs Int, kinds String
 SELECT worker_id::text AS worker_id, hostname, pid, version, concurrency, state, alive,
-       extract(epoch FROM heartbeat_age)::float8 AS heartbeat_age, running_jobs
+       extract(epoch FROM heartbeat_age)::float8 AS heartbeat_age, running_jobs, array_to_json(kinds)::text AS kinds
 FROM v_workers ORDER BY hostname, pid, worker_id;
 
 -- name: InspectRunning :many

@@ -1,8 +1,15 @@
-/// Every path the server routes, with what its GET takes and answers (`OpenAPIDocument` adds
-/// HEAD and the CORS preflight). `OpenAPIRouteTests` holds this table and the router to each
-/// other: a route without a path here, or a path here without a route, fails it.
+/// Every path the server routes, with what its GET (or POST) takes and answers (`OpenAPIDocument`
+/// adds HEAD to a GET, and the CORS preflight). `OpenAPIRouteTests` holds this table and the
+/// router to each other: a route without a path here, or a path here without a route, fails it.
 struct APIPath: Sendable {
+    enum Method: String, Sendable {
+        case get
+        /// An action of the queue dashboard: needs the admin token (`adminToken` security scheme).
+        case post
+    }
+
     var path: String
+    var method = Method.get
     /// The operations' ids are `get…`, `head…` and `preflight…` of this.
     var name: String
     var tag: String
@@ -31,7 +38,9 @@ extension APIPath {
         R.tile.merging(R.badRequest(badRequest)) { $1 }.merging(layerErrors(notFound)) { $1 }
     }
 
-    static let all: [APIPath] = [
+    static let all: [APIPath] = tileServer + queue
+
+    static let tileServer: [APIPath] = [
         APIPath(path: "/", name: "Viewer", tag: "viewer", summary: "The web viewer (`?experiment=`, `group=`, `hide=`, `outlines=`).",
                 parameters: [P.ifNoneMatch],
                 responses: ["200": R.ok("The viewer's page.", R.content(["text/html"]), validated: true), "304": R.notModified]),

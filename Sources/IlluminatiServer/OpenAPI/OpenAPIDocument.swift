@@ -20,19 +20,31 @@ enum OpenAPIDocument {
             ["name": "experiments", "description": "Experiment metadata and map objects."],
             ["name": "viewer", "description": "The web viewer."],
             ["name": "operations", "description": "Metrics and this document."],
+            ["name": "queue", "description": "The job queue's dashboard, its data, and its actions (with the admin token)."],
         ],
         "paths": .object(Dictionary(uniqueKeysWithValues: APIPath.all.map { ($0.path, pathItem($0)) })),
-        "components": ["schemas": APISchemas.all, "parameters": APIParameters.shared, "headers": APIResponses.headers,
-                       "responses": APIResponses.responses],
+        "components": ["schemas": .object((APISchemas.all.members ?? [:]).merging(APISchemas.queue) { $1 }), "parameters": APIParameters.shared,
+                       "headers": APIResponses.headers, "responses": APIResponses.responses,
+                       "securitySchemes": ["adminToken": [
+                           "type": "http", "scheme": "bearer",
+                           "description": """
+                               The token `illuminati serve` was started with (`--admin-token`, `ILLUMINATI_ADMIN_TOKEN`). \
+                               Missing or malformed credentials are a 401, a wrong token a 403; a server started \
+                               without one answers every action with 403.
+                               """,
+                       ]]],
     ]
 
     static func pathItem(_ path: APIPath) -> JSONValue {
-        var item: [String: JSONValue] = [
-            "get": operation(path, id: "get"),
+        var item: [String: JSONValue] = ["options": preflight(path)]
+        switch path.method {
+        case .get:
+            item["get"] = operation(path, id: "get")
             // A HEAD answer is the GET answer's status and headers (Content-Type too), without the body.
-            "head": operation(path, id: "head"),
-            "options": preflight(path),
-        ]
+            item["head"] = operation(path, id: "head")
+        case .post:
+            item["post"] = operation(path, id: "post").setting("security", [["adminToken": []]])
+        }
         if !path.pathParameters.isEmpty { item["parameters"] = .array(path.pathParameters) }
         return .object(item)
     }
@@ -47,6 +59,7 @@ enum OpenAPIDocument {
     /// The CORS preflight: any route, any origin, no body. It is answered before the path is
     /// read, so its path parameters take any value (they override the path's). A path left out
     /// of CORS (`CrossOriginMiddleware.excludedPaths`) has no preflight: OPTIONS is a 404 there.
+    /// POST is never among the methods allowed: the queue's actions are same-origin only.
     static func preflight(_ path: APIPath) -> JSONValue {
         let names = path.path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first }
         let anyValue: [JSONValue] = names.map {

@@ -1,9 +1,7 @@
-// illuminati web viewer: every channel layer of one cycle / time point / z plane as a grayscale
-// DeepZoom source, tinted and windowed per layer on the client, blended additively
-// ('lighter'), with plate / well / site outlines from the map-object API.
-//
-// URL parameters: experiment=<id>, group=<cycle>/<tpoint>/<zplane>, hide=<layer,...>,
-// outlines=<Type,...>, bare=1 (viewer only: no panel, no controls, no scale bar; used for screenshots).
+// illuminati web viewer: any set of channel layers of one experiment, across cycles, time points
+// and z planes, at once. Each layer switched on is a grayscale DeepZoom source, tinted and
+// windowed per layer on the client, blended additively ('lighter'), with plate / well / site
+// outlines from the map-object API. The URL follows what is shown (selection.js).
 // A scale bar shows when the experiment's pixel size is known (experiment create --pixel-size).
 'use strict';
 
@@ -15,9 +13,11 @@ if (bare) document.body.classList.add('bare');
 
 const state = {
   experiment: null,      // /api/experiments/{id} data
-  layers: [],            // {info, colour, min, max, visible, item, lut}
+  layers: [],            // every layer: {info, colour, min, max, visible, item, loading, lut}
   outlines: {},          // type -> {enabled, features, box}
   viewer: null,
+  framed: false,         // the first view of the experiment is set (home, or the URL's view)
+  opening: 0,            // counts openExperiment calls: answers for an earlier one are dropped
 };
 window.illuminati = state;
 
@@ -68,9 +68,11 @@ function makeViewer() {
     immediateRender: bare,
   });
   // Tints and windows each tile of a layer when it arrives and whenever requestInvalidate()
-  // runs (colour or contrast changed); the original grayscale data stays cached.
+  // runs (colour or contrast changed); the original grayscale data stays cached. The
+  // navigator's tiles come here too, from its copy of the layer's image.
   viewer.addHandler('tile-invalidated', async (event) => {
-    const layer = state.layers.find((l) => l.item === event.tiledImage);
+    const image = event.tiledImage._originalForNavigator || event.tiledImage;
+    const layer = state.layers.find((l) => l.item === image);
     if (!layer) return;
     const context = await event.getData('context2d');
     if (!context || event.outdated()) return;
@@ -89,28 +91,52 @@ function makeViewer() {
   });
   viewer.addHandler('animation', drawOutlines);
   viewer.addHandler('resize', drawOutlines);
-  viewer.addHandler('animation-finish', fetchOutlines);
+  viewer.addHandler('animation-finish', () => { fetchOutlines(); keepInURL(); });
   new OpenSeadragon.MouseTracker({ element: viewer.canvas, moveHandler: (e) => showCursor(e.position) });
   return viewer;
 }
 
-function groupKey(layer) { return `${layer.cycle}/${layer.tpoint}/${layer.zplane}`; }
-
-async function openExperiment(id) {
+// Opens experiment `id` with the URL's selection and view when `fromURL`, else with the default.
+async function openExperiment(id, fromURL) {
   message('');
+  const opening = ++state.opening;
   const experiment = (await getJSON(`/api/experiments/${id}`)).data;
+  if (opening !== state.opening) return;
   state.experiment = experiment;
-  const groups = [...new Set(experiment.layers.map(groupKey))];
-  const groupSelect = $('group');
-  groupSelect.innerHTML = '';
-  for (const key of groups) groupSelect.add(new Option(key, key));
-  const wanted = params.get('group');
-  groupSelect.value = groups.includes(wanted) ? wanted : groups[0];
-  $('group-label').style.display = groups.length > 1 ? '' : 'none';
-  groupSelect.onchange = () => openGroup(groupSelect.value);
+  state.framed = false;
+  state.wantedView = fromURL ? Selection.view(params) : null;
+  state.viewer.world.removeAll();
+  const chosen = (fromURL ? Selection.layers(params) : null) || defaultSelection(experiment);
+  const channelNames = experiment.channels.map((c) => c.name);
+  state.layers = experiment.layers.map((info) => {
+    const index = channelNames.indexOf(info.channel);
+    const setting = info.built ? chosen.get(info.name) : undefined;
+    const layer = { info, colour: PALETTE[(index < 0 ? 0 : index) % PALETTE.length], min: 0, max: 255,
+                    visible: setting !== undefined, item: null, loading: false, lut: null };
+    Object.assign(layer, setting);
+    buildLUT(layer);
+    return layer;
+  });
+  renderLayerList($('layers'), state.layers, {
+    visible: (layer, visible) => { setVisible(layer, visible, { freeColour: true }); },
+    colour: retint,
+    window: retint,
+  });
   setupOutlines(experiment);
   setupScalebar(experiment);
-  openGroup(groupSelect.value);
+  if (!fromURL) keepInURL();
+  if (!state.layers.some((l) => l.info.built)) message('No layer of this experiment has a pyramid yet.');
+  for (const layer of state.layers) if (layer.visible) addLayer(layer);
+  settle();
+}
+
+// The layers of one cycle / time point / z plane (group=, else the first), less those in hide=.
+function defaultSelection(experiment) {
+  const built = experiment.layers.filter((l) => l.built);
+  const groups = [...new Set(built.map(groupKey))];
+  const group = groups.includes(params.get('group')) ? params.get('group') : groups[0];
+  const hidden = new Set((params.get('hide') || '').split(',').filter(Boolean));
+  return new Map(built.filter((l) => groupKey(l) === group && !hidden.has(l.name)).map((l) => [l.name, {}]));
 }
 
 // Base-level pyramid pixels are site pixels, so the experiment's pixel size sets the scale.
@@ -128,75 +154,68 @@ function setupScalebar(experiment) {
   });
 }
 
-function openGroup(key) {
-  const viewer = state.viewer;
-  viewer.world.removeAll();
-  const hidden = new Set((params.get('hide') || '').split(',').filter(Boolean));
-  const experiment = state.experiment;
-  const channelNames = experiment.channels.map((c) => c.name);
-  state.layers = experiment.layers.filter((l) => groupKey(l) === key && l.built).map((info) => {
-    const index = channelNames.indexOf(info.channel);
-    const layer = { info, colour: PALETTE[(index < 0 ? 0 : index) % PALETTE.length], min: 0, max: 255,
-                    visible: !hidden.has(info.name), item: null, lut: null };
-    buildLUT(layer);
-    return layer;
+function addLayer(layer) {
+  const viewer = state.viewer, opening = state.opening;
+  layer.loading = true;
+  viewer.addTiledImage({
+    tileSource: layer.info.urls.dzi,
+    compositeOperation: 'lighter',
+    success: (event) => {
+      layer.loading = false;
+      // Switched off, or another experiment opened, while it was on its way.
+      if (!layer.visible || opening !== state.opening) viewer.world.removeItem(event.item);
+      else layer.item = event.item;
+      settle();
+    },
+    error: (event) => {
+      layer.loading = false;
+      message(`${layer.info.name}: ${event.message}`);
+      settle();
+    },
   });
-  if (state.layers.length === 0) { message('No layer of this experiment has a pyramid yet.'); return; }
-  state.layers.forEach((layer, index) => {
-    viewer.addTiledImage({
-      tileSource: layer.info.urls.dzi,
-      index,
-      compositeOperation: 'lighter',
-      opacity: layer.visible ? 1 : 0,
-      success: (event) => {
-        layer.item = event.item;
-        // Frame the whole plate once every layer is open (they load in any order).
-        // goHome(true) fires no animation event, so draw what is already fetched as well.
-        if (state.layers.every((l) => l.item)) { viewer.viewport.goHome(true); fetchOutlines(); drawOutlines(); }
-      },
-      error: (event) => message(`${layer.info.name}: ${event.message}`),
-    });
-  });
-  renderLayerControls();
 }
 
-function renderLayerControls() {
-  const container = $('layers');
-  container.innerHTML = '';
-  for (const layer of state.layers) {
-    const { info } = layer;
-    const lower = info.min_intensity ?? 0, upper = info.max_intensity ?? 255;
-    const raw = (byte) => Math.round(lower + (byte / 255) * (upper - lower));
-    const box = document.createElement('div');
-    box.className = 'layer';
-    box.innerHTML = `
-      <div class="head"><input type="checkbox"><input type="color"><span></span></div>
-      <div class="range">min<input type="range" min="0" max="255" step="1" class="min"><output class="min"></output></div>
-      <div class="range">max<input type="range" min="0" max="255" step="1" class="max"><output class="max"></output></div>`;
-    const [visible, colour] = box.querySelectorAll('.head input');
-    box.querySelector('.head span').textContent = info.name;
-    box.querySelector('.head span').title = `${info.name}: window ${lower}…${upper}`;
-    visible.checked = layer.visible;
-    colour.value = layer.colour;
-    const minInput = box.querySelector('input.min'), maxInput = box.querySelector('input.max');
-    const minOut = box.querySelector('output.min'), maxOut = box.querySelector('output.max');
-    minInput.value = layer.min; maxInput.value = layer.max;
-    const show = () => { minOut.textContent = raw(layer.min); maxOut.textContent = raw(layer.max); };
-    show();
-    visible.onchange = () => setVisible(layer, visible.checked);
-    colour.oninput = () => { layer.colour = colour.value; retint(layer); };
-    minInput.oninput = () => { layer.min = Math.min(+minInput.value, layer.max - 1); minInput.value = layer.min; show(); retint(layer); };
-    maxInput.oninput = () => { layer.max = Math.max(+maxInput.value, layer.min + 1); maxInput.value = layer.max; show(); retint(layer); };
-    container.appendChild(box);
-  }
+// Once the experiment's first layers are open (they load in any order), shows the URL's view
+// or the whole map, every plate of it. goHome(true) fires no animation event, so outlines are
+// fetched and drawn here as well.
+function settle() {
+  if (state.framed || state.layers.some((l) => l.loading)) return;
+  const item = firstItem();
+  if (!item) return;
+  const view = state.wantedView;
+  if (view) state.viewer.viewport.fitBounds(item.imageToViewportRectangle(view.x, view.y, view.width, view.height), true);
+  else state.viewer.viewport.goHome(true);
+  state.framed = true;
+  fetchOutlines();
+  drawOutlines();
+  keepInURL();
 }
 
-function setVisible(layer, visible) {
+// `freeColour`: a layer switched on in the panel takes a colour no other shown layer has, so
+// that the same channel of two cycles can be told apart.
+function setVisible(layer, visible, { freeColour = false } = {}) {
+  if (visible === layer.visible || (visible && !layer.info.built)) return;
   layer.visible = visible;
-  if (layer.item) layer.item.setOpacity(visible ? 1 : 0);
+  if (visible) {
+    const taken = new Set(state.layers.filter((l) => l.visible && l !== layer).map((l) => l.colour));
+    if (freeColour && taken.has(layer.colour)) {
+      layer.colour = PALETTE.find((c) => !taken.has(c)) || layer.colour;
+      buildLUT(layer);
+    }
+    if (!layer.item && !layer.loading) addLayer(layer);
+  } else if (layer.item) {
+    state.viewer.world.removeItem(layer.item);
+    layer.item = null;
+  }
+  keepInURL();
 }
-// True once every layer is open and has all tiles it needs for the current view.
-state.ready = () => state.layers.length > 0 && state.layers.every((l) => l.item && l.item.getFullyLoaded());
+// True once an experiment is open, its view set, and every layer switched on has all tiles it
+// needs for that view.
+state.ready = () => {
+  const shown = state.layers.filter((l) => l.visible);
+  return state.experiment !== null && (state.framed || shown.length === 0)
+    && shown.every((l) => l.item && l.item.getFullyLoaded());
+};
 // True once every enabled outline type has been fetched for the current view.
 state.outlinesReady = () => Object.values(state.outlines).every((o) => !o.enabled || o.box !== null);
 state.setVisible = (name, visible) => {
@@ -209,6 +228,22 @@ function retint(layer) {
   buildLUT(layer);
   clearTimeout(retintTimer);
   retintTimer = setTimeout(() => state.viewer.requestInvalidate(), 60);
+  keepInURL();
+}
+
+// Rewrites the URL (without a new history entry) a moment after the last change: sliders
+// change many times a second, and browsers throttle replaceState.
+let urlTimer = null;
+function keepInURL() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => {
+    if (!state.experiment) return;
+    const item = state.framed ? firstItem() : null;
+    const view = item ? item.viewportToImageRectangle(state.viewer.viewport.getBounds(true)) : null;
+    const outlines = Object.keys(state.outlines).filter((type) => state.outlines[type].enabled);
+    history.replaceState(null, '', Selection.query({ experiment: state.experiment.id, layers: state.layers,
+                                                     view, outlines, bare }));
+  }, 150);
 }
 
 // ---- outlines ---------------------------------------------------------------------------------
@@ -224,7 +259,7 @@ function setupOutlines(experiment) {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.checked = state.outlines[type].enabled;
-    box.onchange = () => { state.outlines[type].enabled = box.checked; fetchOutlines(); drawOutlines(); };
+    box.onchange = () => { state.outlines[type].enabled = box.checked; fetchOutlines(); drawOutlines(); keepInURL(); };
     label.append(box, `${type} (${experiment.mapobject_types[type]})`);
     container.appendChild(label);
   }
@@ -321,12 +356,8 @@ async function start() {
     if (experiments.length === 0) { message('No experiments yet: create one with `illuminati experiment create`.'); return; }
     const wanted = params.get('experiment');
     select.value = experiments.some((e) => String(e.id) === wanted) ? wanted : String(experiments[0].id);
-    select.onchange = () => {
-      params.set('experiment', select.value);
-      history.replaceState(null, '', `?${params}`);
-      openExperiment(select.value).catch((error) => message(String(error)));
-    };
-    await openExperiment(select.value);
+    select.onchange = () => openExperiment(select.value, false).catch((error) => message(String(error)));
+    await openExperiment(select.value, true);
   } catch (error) {
     message(String(error));
   }
