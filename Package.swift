@@ -84,7 +84,8 @@ let package = Package(
                                "IlluminatiQueue", .product(name: "Logging", package: "swift-log")]),
 
         // The tile server and web viewer: TissueMAPS, DeepZoom, XYZ and IIIF tile routes, experiment
-        // and map-object JSON, the queue dashboard, static viewer files embedded at build time.
+        // and map-object JSON, the queue dashboard, static viewer files embedded at build time, and
+        // /metrics with the queue's state.
         .target(name: "IlluminatiServer",
                 dependencies: ["IlluminatiCore", "IlluminatiImaging", "IlluminatiPyramid", "IlluminatiStorage", "IlluminatiDatabase",
                                "IlluminatiPostgres", "IlluminatiQueue", "IlluminatiMetrics", "CZlib",

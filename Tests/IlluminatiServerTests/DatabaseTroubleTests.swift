@@ -54,6 +54,29 @@ import Testing
         await s.stop()
     }
 
+    /// `/metrics` reads the queue on each scrape: while the database is away it still answers,
+    /// at once, with `illuminati_queue_up 0` and no queue state that would look like an idle queue.
+    @Test func metricsSayTheQueueCannotBeReadWhileTheDatabaseIsAway() async throws {
+        let f = try await fixture()
+        let s = try await PrivateServer.start(f, catalogLifetime: 0)
+        let healthy = try await s.get("/metrics")
+        #expect(healthy.status == 200 && healthy.text.contains("\nilluminati_queue_up 1\n"), "\(healthy.text)")
+        #expect(healthy.text.contains("\nilluminati_queue_workers_alive 0\n"))
+
+        try s.refuseConnections()
+        let started = ContinuousClock.now
+        let away = try await s.get("/metrics")
+        #expect(ContinuousClock.now - started < .seconds(30), "bounded: the pool tries each connection once")
+        #expect(away.status == 200 && away.text.contains("\nilluminati_queue_up 0\n"), "\(away.text)")
+        #expect(!away.text.contains("illuminati_queue_workers_alive"), "\(away.text)")
+        #expect(away.text.contains("# HELP illuminati_serve_tiles_total "), "the server's own metrics are still there")
+
+        try s.allowConnections()
+        let back = try await s.get("/metrics")
+        #expect(back.text.contains("\nilluminati_queue_up 1\n"), "\(back.text)")
+        await s.stop()
+    }
+
     @Test func aSlowMapObjectRequestDoesNotHoldUpTiles() async throws {
         let f = try await fixture()
         let s = try await PrivateServer.start(f, catalogLifetime: 0, statementTimeout: 60)
