@@ -16,7 +16,7 @@ public struct PrunedRows: Sendable, Equatable {
     static func + (a: PrunedRows, b: PrunedRows) -> PrunedRows { PrunedRows(history: a.history + b.history, errors: a.errors + b.errors) }
 }
 
-/// Removes finished work past its retention age (the rules are in Migrations/012): the history
+/// Removes finished work past its retention age (the rules are in Migrations/011): the history
 /// of builds that are over, and errors of jobs that are neither live nor dead letters in a
 /// build without dead letters. `olderThan` nil is the database's setting
 /// `illuminati.history_retention` (7 days unless set).

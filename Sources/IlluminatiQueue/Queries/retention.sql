@@ -1,4 +1,4 @@
--- Retention of finished work (Migrations/012): what is pruned, by whom, and at which age.
+-- Retention of finished work (Migrations/011): what is pruned, by whom, and at which age.
 
 -- name: QueuePrune :one
 -- params: max_rows Int, older_than Double?, only_if_idle Bool
