@@ -285,7 +285,11 @@ public final class EmbeddedCluster: @unchecked Sendable {
     }
 
     /// An exclusive flock without waiting on other users, retried briefly for the watcher.
+    /// Another process's shared lock means the cluster is in use: no retry then, or every
+    /// `status` beside a running build would spend the whole 100 ms here.
     private static func lockExclusively(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, FlockTable.othersHoldShared(inode: UInt64(info.st_ino)) { return false }
         for attempt in 0..<20 {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
             if attempt < 19 { usleep(5_000) }
