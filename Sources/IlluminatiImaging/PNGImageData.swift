@@ -15,38 +15,56 @@ enum PNGImageData {
     /// Samples, row-major, widened to UInt16; nil when the file is not plain and intact.
     static func decode(path: String, width: Int, height: Int, bitsPerSample: Int) -> [UInt16]? {
         guard bitsPerSample == 8 || bitsPerSample == 16, width > 0, height > 0,
-              let file = contents(of: path) else { return nil }
+              var file = contents(of: path) else { return nil }
+        // The stream is gathered where the file lies: no second buffer of the file's size.
+        guard let length = file.withUnsafeMutableBufferPointer({ gatherZlibStream(in: $0) }) else { return nil }
         return file.withUnsafeBufferPointer { bytes in
-            guard let stream = zlibStream(in: bytes) else { return nil }
-            return decode(stream: stream, width: width, height: height, bitsPerSample: bitsPerSample)
+            decode(stream: UnsafeBufferPointer(rebasing: bytes[0..<length]), width: width, height: height,
+                   bitsPerSample: bitsPerSample)
         }
     }
 
     /// Samples from the concatenated IDAT data (a zlib stream).
-    static func decode(stream: [UInt8], width: Int, height: Int, bitsPerSample: Int) -> [UInt16]? {
+    static func decode(stream: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bitsPerSample: Int) -> [UInt16]? {
         let bytesPerPixel = bitsPerSample / 8
         let rowBytes = width * bytesPerPixel
         let size = height * (rowBytes + 1)
-        var filtered = [UInt8](repeating: 0, count: size)
-        guard inflate(stream, into: &filtered) else { return nil }
-        let unfiltered: Bool = filtered.withUnsafeMutableBufferPointer { data in
-            do {
-                try PNGRowFilter.unfilter(data, rowBytes: rowBytes, rows: height, bytesPerPixel: bytesPerPixel)
+        let count = width * height
+        // 16-bit rows are inflated, unfiltered and packed inside the samples' own storage, a
+        // filter byte per row larger than the samples; 8-bit rows, which widen, need their own.
+        let inPlace = bytesPerPixel == 2
+        var pixels = [UInt16](unsafeUninitializedCapacity: inPlace ? (size + 1) / 2 : count) { buffer, initialized in
+            initialized = buffer.count
+        }
+        var separate = inPlace ? [] : [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
+        let decoded: Bool = pixels.withUnsafeMutableBytes { raw in
+            separate.withUnsafeMutableBytes { other in
+                let data = (inPlace ? raw : other).bindMemory(to: UInt8.self)
+                let filtered = UnsafeMutableBufferPointer(rebasing: data[0..<size])
+                guard inflate(stream, into: filtered) else { return false }
+                do {
+                    try PNGRowFilter.unfilter(filtered, rowBytes: rowBytes, rows: height, bytesPerPixel: bytesPerPixel)
+                } catch {
+                    return false
+                }
+                pack(filtered, width: width, height: height, bytesPerPixel: bytesPerPixel, into: raw.baseAddress!)
                 return true
-            } catch {
-                return false
             }
         }
-        guard unfiltered else { return nil }
-        return samples(filtered, width: width, height: height, bytesPerPixel: bytesPerPixel)
+        guard decoded else { return nil }
+        pixels.removeLast(pixels.count - count)
+        return pixels
     }
 
-    /// The IDAT chunks' data, in order, or nil when a chunk runs past the end of the file, an
-    /// IDAT's CRC is wrong or there is none. Chunks after the image data are not looked at:
-    /// libpng keeps complete pixels whatever follows them, and so does this.
-    static func zlibStream(in file: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// Gathers the IDAT chunks' data, in order, at the start of `file` and returns its length,
+    /// or nil when a chunk runs past the end of the file, an IDAT's CRC is wrong or there is
+    /// none. Chunks after the image data are not looked at: libpng keeps complete pixels
+    /// whatever follows them, and so does this.
+    static func gatherZlibStream(in file: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard let base = file.baseAddress else { return nil }
         var position = 8  // after the signature
-        var parts: [Range<Int>] = []
+        var gathered = 0
+        var sawImageData = false
         while position + 12 <= file.count {
             let length = (0..<4).reduce(0) { $0 << 8 | Int(file[position + $1]) }
             let end = position + 12 + length
@@ -55,51 +73,47 @@ enum PNGImageData {
                 && file[position + 6] == 0x41 && file[position + 7] == 0x54  // "IDAT"
             if isImageData {
                 let stored = (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(file[end - 4 + $1]) }
-                let computed = libdeflate_crc32(0, file.baseAddress! + position + 4, 4 + length)
-                guard stored == computed else { return nil }
-                parts.append(position + 8 ..< end - 4)
-            } else if !parts.isEmpty {
+                guard stored == libdeflate_crc32(0, base + position + 4, 4 + length) else { return nil }
+                // Always leftwards (gathered <= position + 8), so nothing not yet read is overwritten.
+                memmove(base + gathered, base + position + 8, length)
+                gathered += length
+                sawImageData = true
+            } else if sawImageData {
                 break
             }
             position = end
         }
-        guard !parts.isEmpty else { return nil }
-        var stream = [UInt8]()
-        stream.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { stream.append(contentsOf: UnsafeBufferPointer(rebasing: file[part])) }
-        return stream
+        return sawImageData ? gathered : nil
     }
 
     /// Inflates a whole zlib stream (Adler-32 checked) into exactly `output.count` bytes.
-    private static func inflate(_ stream: [UInt8], into output: inout [UInt8]) -> Bool {
+    private static func inflate(_ stream: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Bool {
         guard let decompressor = libdeflate_alloc_decompressor() else { return false }
         defer { libdeflate_free_decompressor(decompressor) }
         var consumed = 0, produced = 0
-        let result = stream.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { out in
-                libdeflate_zlib_decompress_ex(decompressor, input.baseAddress, input.count,
-                                              out.baseAddress, out.count, &consumed, &produced)
-            }
-        }
+        let result = libdeflate_zlib_decompress_ex(decompressor, stream.baseAddress, stream.count,
+                                                   output.baseAddress, output.count, &consumed, &produced)
         return result == LIBDEFLATE_SUCCESS && produced == output.count && consumed == stream.count
     }
 
-    /// Unfiltered rows (each after its filter byte) as UInt16 samples; 16-bit PNG is big-endian.
-    private static func samples(_ data: [UInt8], width: Int, height: Int, bytesPerPixel: Int) -> [UInt16] {
+    /// Unfiltered rows (each after its filter byte) into UInt16 samples, row after row; 16-bit
+    /// PNG is big-endian. `samples` may be the rows' own storage: each sample is written at or
+    /// before the bytes it is read from, and only after they are read.
+    private static func pack(_ data: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, bytesPerPixel: Int,
+                             into samples: UnsafeMutableRawPointer) {
         let stride = width * bytesPerPixel + 1
-        return [UInt16](unsafeUninitializedCapacity: width * height) { out, initialized in
-            data.withUnsafeBufferPointer { data in
-                for y in 0..<height {
-                    let row = data.baseAddress! + y * stride + 1
-                    let target = out.baseAddress! + y * width
-                    if bytesPerPixel == 2 {
-                        for x in 0..<width { target[x] = UInt16(row[2 * x]) << 8 | UInt16(row[2 * x + 1]) }
-                    } else {
-                        for x in 0..<width { target[x] = UInt16(row[x]) }
-                    }
+        let base = data.baseAddress!
+        for y in 0..<height {
+            let row = base + y * stride + 1
+            let target = samples + 2 * y * width
+            if bytesPerPixel == 2 {
+                for x in 0..<width {
+                    let high = row[2 * x], low = row[2 * x + 1]
+                    target.storeBytes(of: UInt16(high) << 8 | UInt16(low), toByteOffset: 2 * x, as: UInt16.self)
                 }
+            } else {
+                for x in 0..<width { target.storeBytes(of: UInt16(row[x]), toByteOffset: 2 * x, as: UInt16.self) }
             }
-            initialized = width * height
         }
     }
 

@@ -73,10 +73,15 @@ struct PNGDecoderTests {
     func shortStream() throws {
         let image = randomImage(width: 8, height: 4, bitDepth: 16)
         let bytes = PNGBuilder.encode(width: 8, height: 4, bitDepth: 16, colorType: PNGBuilder.gray, samples: image.pixels)
-        let stream = bytes.withUnsafeBufferPointer { PNGImageData.zlibStream(in: $0) }
-        let whole = try #require(stream)
-        #expect(PNGImageData.decode(stream: whole, width: 8, height: 4, bitsPerSample: 16) == image.pixels)
-        #expect(PNGImageData.decode(stream: whole, width: 8, height: 5, bitsPerSample: 16) == nil)
-        #expect(PNGImageData.decode(stream: whole, width: 8, height: 3, bitsPerSample: 16) == nil)
+        var file = bytes
+        let length = try #require(file.withUnsafeMutableBufferPointer { PNGImageData.gatherZlibStream(in: $0) })
+        func decode(height: Int) -> [UInt16]? {
+            file.withUnsafeBufferPointer {
+                PNGImageData.decode(stream: UnsafeBufferPointer(rebasing: $0[0..<length]), width: 8, height: height, bitsPerSample: 16)
+            }
+        }
+        #expect(decode(height: 4) == image.pixels)
+        #expect(decode(height: 5) == nil)
+        #expect(decode(height: 3) == nil)
     }
 }
