@@ -40,9 +40,11 @@ FROM progress p
 UNION ALL
 SELECT 'dead_letters', NULL, NULL, NULL, (SELECT count(*) FROM jobs WHERE state = 'failed')::float8
 UNION ALL
-SELECT 'claimable', NULL, NULL, NULL, (SELECT count(*) FROM jobs WHERE state = 'available' AND run_at <= now())::float8
+-- Claimable: JobsClaim's condition before the fit to a worker (the KEDA trigger counts the same).
+SELECT 'claimable', NULL, NULL, NULL, (SELECT count(*) FROM jobs WHERE state = 'available' AND run_at <= now() AND attempt < max_attempts)::float8
 UNION ALL
 SELECT 'oldest_claimable_age', NULL, NULL, NULL,
-       coalesce(extract(epoch FROM now() - (SELECT min(run_at) FROM jobs WHERE state = 'available' AND run_at <= now())), 0)::float8
+       coalesce(extract(epoch FROM now() - (SELECT min(run_at) FROM jobs WHERE state = 'available' AND run_at <= now()
+                                                   AND attempt < max_attempts)), 0)::float8
 UNION ALL
 SELECT 'workers_alive', NULL, NULL, NULL, (SELECT count(*) FROM v_workers WHERE alive)::float8;
