@@ -16,7 +16,8 @@ public enum QueueWorkerError: Error, Sendable, CustomStringConvertible {
 /// A generic worker: claims jobs, runs them with the handler of their kind (`JobKinds`),
 /// and writes the outcomes — with heartbeats, LISTEN plus jittered polling, reconnection with
 /// backoff when PostgreSQL restarts, and a graceful stop that finishes or releases running
-/// jobs within a deadline. A job of a kind without a handler is dead-lettered at once.
+/// jobs within a deadline. It claims only jobs of the kinds it has handlers for and that fit
+/// its cores and memory; a job of another kind that reaches it anyway is dead-lettered at once.
 ///
 /// Threads, not the Swift concurrency pool, carry the blocking libpq calls: one per claim
 /// loop plus one for heartbeats. Handlers run as Tasks.
