@@ -54,12 +54,14 @@ public struct TileServer: Sendable {
 
     /// Starts serving in the background and returns once the server listens. Signals are the
     /// caller's business: the command line exits on SIGINT/SIGTERM after releasing its database.
-    public func start() async throws -> RunningServer {
+    /// Starts the server; its handlers run on `executor` when one is given (tests give threads
+    /// of their own), else on Swift's global executor.
+    public func start(on executor: (any TaskExecutor)? = nil) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let database = DatabasePool(conninfo: configuration.conninfo, connections: configuration.databaseConnections,
                                     statementTimeoutSeconds: configuration.statementTimeoutSeconds)
         let app = application(database: database) { port in continuation.yield(port); continuation.finish() }
-        let task = Task {
+        let task = Task(executorPreference: executor) {
             // A server that cannot bind throws before it runs: end the stream so start() hears of it.
             defer { continuation.finish() }
             do {

@@ -158,7 +158,7 @@ struct PrivateServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storageRoot ?? f.storage, conninfo: conninfo,
                                                 catalogLifetimeSeconds: catalogLifetime)
         configuration.statementTimeoutSeconds = statementTimeout
-        let running = try await TileServer(configuration: configuration).start()
+        let running = try await TileServer(configuration: configuration).start(on: ServerThreads.shared)
         return PrivateServer(conninfo: conninfo, connection: connection, databaseName: name, experimentID: id,
                              layerIDs: Dictionary(uniqueKeysWithValues: stored.layers.map { ($0.layer.name, $0.id) }),
                              running: running)

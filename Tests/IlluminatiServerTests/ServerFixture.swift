@@ -122,7 +122,7 @@ struct ServerFixture: Sendable {
 
         let server = TileServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage,
                                                                    conninfo: conninfo))
-        let running = try await server.start()
+        let running = try await server.start(on: ServerThreads.shared)
         return ServerFixture(storage: storage, experimentID: id, experimentName: experiment.name, experiment: experiment,
                              layers: experiment.layers.map(\.name),
                              layerIDs: Dictionary(uniqueKeysWithValues: stored.layers.map { ($0.layer.name, $0.id) }),
