@@ -2,6 +2,7 @@
 // in its own tables of the same database. Claim picks in claim order over a partial index on
 // available rows and leases them; complete deletes the leased rows into a history table. No
 // workers, stages, resources, errors or heartbeats: what any queue on this PostgreSQL pays.
+import Foundation
 import IlluminatiPostgres
 
 enum MinimalQueue {
@@ -26,30 +27,39 @@ enum MinimalQueue {
         );
         """
 
-    /// One pgbench transaction: claim `:batch` (one row of arrays for \\gset), then complete them.
-    static let pgbenchScript = """
+    /// Leases up to $1 jobs to worker $2, in claim order.
+    static let claim = """
         WITH picked AS (
             SELECT id FROM mq_jobs
             WHERE state = 'available' AND run_at <= now()
             ORDER BY priority, run_at, id
-            LIMIT :batch
+            LIMIT $1
             FOR NO KEY UPDATE SKIP LOCKED
-        ), claimed AS (
-            UPDATE mq_jobs AS j SET state = 'running', attempt = j.attempt + 1, worker_id = :worker
-            FROM picked WHERE j.id = picked.id
-            RETURNING j.id, j.attempt
         )
-        SELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(attempt), '{}') AS attempts FROM claimed
-        \\gset
+        UPDATE mq_jobs AS j SET state = 'running', attempt = j.attempt + 1, worker_id = $2
+        FROM picked WHERE j.id = picked.id
+        RETURNING j.id, j.attempt
+        """
+
+    /// Moves the leased jobs $1 (attempts $2) to the history; returns those still leased.
+    static let complete = """
         WITH done AS (
             DELETE FROM mq_jobs AS j
-            USING unnest(:ids::bigint[], :attempts::integer[]) AS c (id, attempt)
+            USING unnest($1::bigint[], $2::integer[]) AS c (id, attempt)
             WHERE j.id = c.id AND j.attempt = c.attempt AND j.state = 'running'
             RETURNING j.id, j.attempt, j.worker_id, j.payload
         )
-        INSERT INTO mq_history (id, attempt, worker_id, payload) SELECT id, attempt, worker_id, payload FROM done;
-
+        INSERT INTO mq_history (id, attempt, worker_id, payload)
+        SELECT id, attempt, worker_id, payload FROM done
+        RETURNING id
         """
+
+    /// One pgbench transaction: the claim as one row of arrays (pgbench's \\gset needs exactly
+    /// one row), then the completion, with pgbench variables for the parameters.
+    static let pgbenchScript = claim.replacingOccurrences(of: "\nUPDATE mq_jobs", with: ",\nclaimed AS (\nUPDATE mq_jobs")
+        .replacingOccurrences(of: "$1", with: ":batch").replacingOccurrences(of: "$2", with: ":worker")
+        + "\n)\nSELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(attempt), '{}') AS attempts FROM claimed\n\\gset\n"
+        + complete.replacingOccurrences(of: "$1", with: ":ids").replacingOccurrences(of: "$2", with: ":attempts") + ";\n"
 
     /// Empties both tables and queues `count` jobs with the same payloads as ours.
     static func reset(_ db: DatabaseConnection, count: Int) throws {

@@ -84,9 +84,9 @@ func vacuum(_ db: DatabaseConnection) throws {
     }
 }
 
-/// 4 threads, each: claim `batch`, complete them, until it has done its quarter of `jobs`
-/// (or the queue is empty).
-func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs total: Int) throws
+/// 4 threads, each with its own connection and claimer: claim `batch`, complete them, until it
+/// has done its quarter of `jobs` (or the queue is empty).
+func drain<C: Claimer>(_ claimer: C.Type, conninfo: String, worker: WorkerID, batch: Int, jobs total: Int) throws
     -> (jobsPerSecond: Double, claimMillis: [Double]) {
     let connections = try (0..<clients).map { _ in try DatabaseConnection(conninfo: conninfo) }
     let samples = Samples()
@@ -94,18 +94,17 @@ func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs to
     for connection in connections {
         done.enter()
         Thread.detachNewThread {
-            let queue = JobQueue(connection)
+            var queue = C(connection, worker: worker)
             var latencies: [Double] = [], jobs = 0
             ready.signal()
             go.wait()
             do {
                 while jobs < total / clients {
                     let start = ContinuousClock.now
-                    let claimed = try queue.claim(worker: worker, limit: min(batch, total / clients - jobs))
+                    let claimed = try queue.claim(limit: min(batch, total / clients - jobs))
                     latencies.append((ContinuousClock.now - start).inSeconds * 1000)
-                    if claimed.isEmpty { break }
-                    let report = try queue.complete(claimed.map { Completion(lease: $0.lease) })
-                    jobs += report.completed.count
+                    if claimed == 0 { break }
+                    jobs += try queue.completeClaimed()
                 }
             } catch {
                 fail("claimer: \(error)")
@@ -234,9 +233,11 @@ struct Series {
     }
 }
 
-enum Contender: String, CaseIterable { case library, ourSQL = "our SQL", limit }
+/// Ours through the library; our SQL through pgbench; the minimal queue through pgbench (the
+/// limit) and through our client (its claim latency beside ours).
+enum Contender: String, CaseIterable { case library, ourSQL = "our SQL", limit, limitClient = "limit (client)" }
 var rates: [Int: [Contender: Series]] = [:], cpuPerJob: [Int: [Contender: Series]] = [:]
-var claimLatencies: [Double] = []
+var claimLatencies: [Contender: [Double]] = [:]
 for batch in [1, 10, 100] {
     let count = processed[batch]!
     let contenders: [Contender] = batch == 10 ? [.library] : Contender.allCases
@@ -245,16 +246,18 @@ for batch in [1, 10, 100] {
             var extra = ""
             let result: (rate: Double, cpuMillisPerJob: Double)
             switch contender {
-            case .library:
-                try resetQueue(count)
+            case .library, .limitClient:
+                if contender == .library { try resetQueue(count) } else { try MinimalQueue.reset(db, count: max(count, 20_000)) }
                 var latencies: [Double] = []
                 result = try measured {
-                    let (rate, samples) = try drainThroughLibrary(conninfo: conninfo, worker: worker, batch: batch, jobs: count)
+                    let (rate, samples) = contender == .library
+                        ? try drain(LibraryClaimer.self, conninfo: conninfo, worker: worker, batch: batch, jobs: count)
+                        : try drain(MinimalClaimer.self, conninfo: conninfo, worker: worker, batch: batch, jobs: count)
                     latencies = samples
                     return (rate, count)
                 }
                 if batch == 1 {
-                    claimLatencies += latencies
+                    claimLatencies[contender, default: []] += latencies
                     extra = String(format: "; claim p50 %.2f ms, p99 %.2f ms (%d claims, %d queued at start)",
                                    Percentiles.of(latencies, 0.5), Percentiles.of(latencies, 0.99), latencies.count,
                                    max(count, 20_000))
@@ -284,7 +287,7 @@ for batch in [1, 10, 100] {
             }
             rates[batch, default: [:]][contender, default: Series()].values.append(result.rate)
             cpuPerJob[batch, default: [:]][contender, default: Series()].values.append(result.cpuMillisPerJob)
-            let name = contender.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+            let name = contender.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
             print(name + String(format: " batch %3d, round %d: %9.0f jobs/s, PostgreSQL CPU %.3f ms/job",
                                 batch, round, result.rate, result.cpuMillisPerJob) + ", load \(loadAverage())" + extra)
         }
@@ -300,8 +303,11 @@ for batch in [1, 10, 100] {
 }
 let ours1 = rates[1]![.library]!.median, ours100 = rates[100]![.library]!.median
 let limit1 = rates[1]![.limit]!.median, limit100 = rates[100]![.limit]!.median
-let claimP99 = Percentiles.of(claimLatencies, 0.99)
+let claimP99 = Percentiles.of(claimLatencies[.library]!, 0.99)
 print(String(format: "ratio ours/limit (medians): batch 1 %.2f, batch 100 %.2f", ours1 / limit1, ours100 / limit100))
-print(String(format: "claim latency, batch 1, all rounds: p50 %.2f ms, p99 %.2f ms", Percentiles.of(claimLatencies, 0.5), claimP99))
+for (contender, latencies) in claimLatencies.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+    print("claim latency, batch 1, all rounds, \(contender.rawValue): " + String(format: "p50 %.2f ms, p99 %.2f ms (%d claims)",
+          Percentiles.of(latencies, 0.5), Percentiles.of(latencies, 0.99), latencies.count))
+}
 print(String(format: "RESULT jobs_per_s_batch1=%.0f jobs_per_s_batch100=%.0f limit_batch1=%.0f limit_batch100=%.0f ratio_batch1=%.2f ratio_batch100=%.2f claim_p99_ms=%.2f",
              ours1, ours100, limit1, limit100, ours1 / limit1, ours100 / limit100, claimP99))
