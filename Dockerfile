@@ -4,7 +4,7 @@
 ARG SWIFT_IMAGE=swift:6.1-bookworm
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends pkg-config libpq-dev libturbojpeg0-dev libtiff-dev libpng-dev zlib1g-dev \
+ && apt-get install -y -qq --no-install-recommends pkg-config libpq-dev libturbojpeg0-dev libtiff-dev libpng-dev zlib1g-dev libdeflate-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -15,7 +15,7 @@ RUN swift build -c release --static-swift-stdlib --product illuminati \
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends libpq5 libturbojpeg0 libtiff6 libpng16-16 zlib1g ca-certificates \
+ && apt-get install -y -qq --no-install-recommends libpq5 libturbojpeg0 libtiff6 libpng16-16 zlib1g libdeflate0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data illuminati \
  && mkdir -p /data && chown illuminati /data

@@ -16,6 +16,7 @@ struct Illuminati: ParsableCommand {
             RetryCommand.self, JobsCommand.self, WorkersCommand.self, RunCommand.self, InfoCommand.self, LogCommand.self,
             CollectCommand.self, CleanupCommand.self, MigrateCommand.self,
             PyramidCommand.self, ExportCommand.self, ServeCommand.self,
+            PruneCommand.self, MetricsCommand.self,
         ])
 }
 

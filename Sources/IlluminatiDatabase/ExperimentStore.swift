@@ -59,6 +59,13 @@ public struct ExperimentStore {
         try connection.experimentGetByName(name: name) != nil
     }
 
+    /// The id of the experiment called `name`, without loading its plates, sites and images
+    /// (for verbs such as `status` that only look up its build).
+    public func id(of name: String) throws -> Int64 {
+        guard let head = try connection.experimentGetByName(name: name) else { throw ExperimentStoreError.notFound(name) }
+        return head.id
+    }
+
     /// The name of the experiment a user named by name or by id (TissueMAPS' `experiment_id`).
     /// A name wins over the id it spells, so an experiment named "7" stays reachable by name.
     public func name(of reference: String) throws -> String {

@@ -1,7 +1,8 @@
 import CPNGShim
 
 /// Grayscale PNG through the C shim, which uses libpng's classic API so 16-bit samples
-/// come back exactly as stored even when the file carries gAMA or sRGB.
+/// come back exactly as stored even when the file carries gAMA or sRGB; the image data of
+/// plain files is decoded by `PNGImageData`, several times faster than libpng's zlib.
 enum PNGFile {
     /// Reads the header and checks, without decoding, that the image is within the pixel
     /// budget and that the file holds its whole chunk list.
@@ -13,13 +14,28 @@ enum PNGFile {
         return reader.info
     }
 
+    /// Who decodes the image data after libpng has read the header.
+    enum Decoder {
+        /// `PNGImageData` (libdeflate) for non-interlaced files, libpng for the rest and for
+        /// any file it refuses, so that libpng's message names the problem.
+        case fast
+        /// libpng alone, as the reference the fast decoder is tested against.
+        case libpng
+    }
+
     /// `check` sees the header before any pixel is decoded (or allocated).
-    static func read(_ path: String, check: ((ImageFileInfo) throws -> Void)? = nil) throws -> GrayImage {
+    static func read(_ path: String, decoder: Decoder = .fast,
+                     check: ((ImageFileInfo) throws -> Void)? = nil) throws -> GrayImage {
         let reader = try PNGReader(path)
         try reader.requireGray()
         let info = reader.info
         try check?(info)
         let count = try ImageLimits.pixelCount(info.width, info.height)
+        if decoder == .fast, reader.header.interlaced == 0,
+           let pixels = PNGImageData.decode(path: path, width: info.width, height: info.height,
+                                            bitsPerSample: info.bitsPerSample) {
+            return GrayImage(width: info.width, height: info.height, bitDepth: info.bitDepth, pixels: pixels)
+        }
         var pixels = [UInt16](repeating: 0, count: count)
         var message = MessageBuffer()
         let status = pixels.withUnsafeMutableBufferPointer { buffer in

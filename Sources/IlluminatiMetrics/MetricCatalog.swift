@@ -43,6 +43,50 @@ public enum MetricCatalog {
         queueJobDuration,
     ]
 
+    // The queue's state, read from PostgreSQL at each scrape (IlluminatiQueue's QueueGauges) by
+    // `illuminati serve` and `illuminati metrics`; every process reading the same database
+    // exports the same values. Per-build series are those of the builds not over (planned,
+    // running or paused), each at zero where nothing is counted.
+    public static let queueUp = MetricFamily(
+        "illuminati_queue_up", .gauge,
+        help: "1 when this scrape read the queue's state from PostgreSQL; 0 when it could not, and the other queue state "
+            + "families are left out.")
+    public static let queueJobs = MetricFamily(
+        "illuminati_queue_jobs", .gauge, labels: ["build", "layer", "state"],
+        help: "Live jobs and dead letters of each build not over, by layer and state (waiting, available, held, "
+            + "running, failed).")
+    public static let queueDeadLetters = MetricFamily(
+        "illuminati_queue_dead_letters", .gauge,
+        help: "Dead letters: failed jobs that hold their stage until retried or cancelled.")
+    public static let queueClaimableJobs = MetricFamily(
+        "illuminati_queue_claimable_jobs", .gauge, help: "Jobs a worker could claim now (available and due).")
+    public static let queueOldestClaimableAge = MetricFamily(
+        "illuminati_queue_oldest_claimable_age_seconds", .gauge, unit: "seconds",
+        help: "How long the oldest claimable job has been due; 0 when none is.")
+    public static let queueWorkersAlive = MetricFamily(
+        "illuminati_queue_workers_alive", .gauge, help: "Workers heard from within their lease.")
+    public static let buildState = MetricFamily(
+        "illuminati_build_state", .gauge, labels: ["build", "state"],
+        help: "1 for the state a build not over is in (planned, running or paused), 0 for the others.")
+    public static let buildJobsRemaining = MetricFamily(
+        "illuminati_build_jobs_remaining", .gauge, labels: ["build"],
+        help: "Jobs of the build not yet done: live jobs and dead letters.")
+    public static let buildThroughput = MetricFamily(
+        "illuminati_build_jobs_per_second", .gauge, labels: ["build"],
+        help: "Jobs of the build that succeeded per second, over the last 5 minutes.")
+    public static let buildETA = MetricFamily(
+        "illuminati_build_eta_seconds", .gauge, unit: "seconds", labels: ["build"],
+        help: "Time until the build's remaining jobs are done at the last 5 minutes' rate; -1 while no job of it "
+            + "succeeded in those 5 minutes.")
+    public static let buildProgressAge = MetricFamily(
+        "illuminati_build_progress_age_seconds", .gauge, unit: "seconds", labels: ["build"],
+        help: "Time since the build's latest job finished, or since it started if none has since; 0 while planned.")
+
+    public static let queueState = [
+        queueUp, queueJobs, queueDeadLetters, queueClaimableJobs, queueOldestClaimableAge, queueWorkersAlive, buildState,
+        buildJobsRemaining, buildThroughput, buildETA, buildProgressAge,
+    ]
+
     // The tile server (IlluminatiServer).
     public static let tilesServed = MetricFamily(
         "illuminati_serve_tiles_total", .counter, help: "Tiles served from those a pyramid stores (blank tiles are counted apart).")
@@ -58,5 +102,5 @@ public enum MetricCatalog {
 
     public static let tileServer = [tilesServed, blankTilesServed, httpRequestDuration, httpActiveRequests]
 
-    public static let all = queue + tileServer
+    public static let all = queue + queueState + tileServer
 }

@@ -79,10 +79,21 @@ public final class EmbeddedCluster: @unchecked Sendable {
                 }
                 Self.active.insert(self)
             }
-            if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") { try initialise() }
+            let exists = FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION")
+            // A server that answers on its socket with the database is running and set up: no
+            // program to run (each runs through runuser and PAM when we are root), which is most
+            // of what joining a running cluster costs (`illuminati status` beside a build).
+            if exists && answers() { return }
+            try checkServerUserCanWrite()
+            if !exists { try initialise() }
             if try !isRunning() { try launch() }
             try createDatabaseIfMissing()
         }
+    }
+
+    /// Whether the cluster's database accepts a connection right now (one try, no retry).
+    private func answers() -> Bool {
+        (try? DatabaseConnection(conninfo: conninfo)) != nil
     }
 
     /// Ends this process's use; if no other process uses the cluster, stops the server.
@@ -169,7 +180,11 @@ public final class EmbeddedCluster: @unchecked Sendable {
         }
         resolvePaths()
         try PrivateFolder.ensure(socketDirectory, owner: owner)
-        // Checked on the cluster's own folder: a link's path may lie in a folder postgres cannot enter.
+    }
+
+    /// Before creating or starting the server. Checked on the cluster's own folder: a link's
+    /// path may lie in a folder postgres cannot enter.
+    private func checkServerUserCanWrite() throws {
         if isRoot && !serverUserCanWrite(root) {
             throw DatabaseError.clusterFailed("the postgres user cannot write \(root); choose another --state-dir")
         }
@@ -270,7 +285,11 @@ public final class EmbeddedCluster: @unchecked Sendable {
     }
 
     /// An exclusive flock without waiting on other users, retried briefly for the watcher.
+    /// Another process's shared lock means the cluster is in use: no retry then, or every
+    /// `status` beside a running build would spend the whole 100 ms here.
     private static func lockExclusively(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, FlockTable.othersHoldShared(inode: UInt64(info.st_ino)) { return false }
         for attempt in 0..<20 {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
             if attempt < 19 { usleep(5_000) }

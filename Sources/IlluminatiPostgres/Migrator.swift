@@ -41,13 +41,17 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: DatabaseConnection) throws -> Outcome {
         let versions = migrations.map(\.version)
         precondition(Set(versions).count == versions.count, "two migrations share a version number")
+        // Every command migrates on start; when nothing is pending, one read says so without
+        // the lock, the table check and their round trips. Rows are only ever added, so a
+        // schema up to date now stays so.
+        if let recorded = try? recordedChecksums(connection),
+           migrations.allSatisfy({ recorded[$0.version] == $0.checksum }) {
+            return Outcome(applied: [], current: max(versions.max() ?? 0, recorded.keys.max() ?? 0))
+        }
         try connection.migrationsLock()
         defer { _ = try? connection.migrationsUnlock() }
         try connection.migrationsTableCreate()
-        var recorded: [Int: String] = [:]
-        for row in try connection.migrationsApplied() {
-            recorded[row.version] = row.checksum
-        }
+        let recorded = try recordedChecksums(connection)
         var applied: [Migration] = []
         for migration in migrations {
             if let checksum = recorded[migration.version] {
@@ -63,5 +67,14 @@ public struct Migrator: Sendable {
             applied.append(migration)
         }
         return Outcome(applied: applied, current: max(versions.max() ?? 0, recorded.keys.max() ?? 0))
+    }
+
+    /// Version → checksum of every applied migration.
+    private func recordedChecksums(_ connection: DatabaseConnection) throws -> [Int: String] {
+        var recorded: [Int: String] = [:]
+        for row in try connection.migrationsApplied() {
+            recorded[row.version] = row.checksum
+        }
+        return recorded
     }
 }

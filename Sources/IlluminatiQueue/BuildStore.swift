@@ -153,13 +153,16 @@ public struct BuildStore {
     }
 
     /// Runs every job of the build again from the first stages. Returns how many jobs.
-    /// A cleaned-up build is refused (`buildCleanedUp`): its outputs are gone.
+    /// A cleaned-up build is refused (`buildCleanedUp`): its outputs are gone; so is one whose
+    /// history retention pruned (`buildHistoryPruned`): its finished jobs are gone.
     @discardableResult
     public func restart(_ build: Int64) throws -> Int {
         do {
             return try mappingUnknownBuild(build) { try connection.buildRestart(build: build).jobs }
         } catch let error as DatabaseError where error.sqlState == "55000" {
             throw QueueError.buildCleanedUp(build)
+        } catch let error as DatabaseError where error.sqlState == "IL001" {
+            throw QueueError.buildHistoryPruned(build)
         }
     }
 

@@ -7,6 +7,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case stageClosed(build: Int64, layer: String, stage: Int, state: String)
     /// `cleanup` removed the build's outputs; it cannot run again.
     case buildCleanedUp(Int64)
+    /// Retention removed the build's finished jobs; there is nothing left to run again.
+    case buildHistoryPruned(Int64)
     case invalidPlan(String)
     case invalidArgument(String)
 
@@ -18,6 +20,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stageClosed(let build, let layer, let stage, let state):
             return "stage \(stage) of layer \(layer) in build \(build) is \(state); no jobs can be added to it"
         case .buildCleanedUp(let id): return "build \(id) was cleaned up (its outputs were removed)"
+        case .buildHistoryPruned(let id): return "the history of build \(id) was pruned (it finished before the retention age)"
         case .invalidPlan(let reason): return "invalid build plan: \(reason)"
         case .invalidArgument(let reason): return "invalid argument: \(reason)"
         }

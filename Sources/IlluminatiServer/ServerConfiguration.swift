@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// The bearer token of the queue dashboard's POST routes (retry, cancel, pause, resume);
     /// nil: the dashboard is read-only and those routes answer 403.
     public var adminToken: AdminToken?
+    /// Serve `/metrics` with the queue's state and nothing else (`illuminati metrics`, for
+    /// deployments without the viewer).
+    public var metricsOnly = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, storageRoot: String, conninfo: String,
                 catalogLifetimeSeconds: Double = 10) {

@@ -5,7 +5,8 @@ import IlluminatiPostgres
 import Logging
 import NIOCore
 
-/// The tile server: tile routes, experiment metadata, map objects, the viewer, the queue dashboard and `/metrics`.
+/// The tile server: tile routes, experiment metadata, map objects, the viewer, the queue dashboard
+/// and `/metrics`; or, with `metricsOnly`, `/metrics` alone.
 public struct TileServer: Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
@@ -19,7 +20,11 @@ public struct TileServer: Sendable {
     static let metrics: PrometheusExport = PrometheusExport.bootstrap(creating: MetricCatalog.tileServer)
 
     func router(database: DatabasePool) -> Router<BasicRequestContext> {
-        let metrics = Self.metrics
+        guard !configuration.metricsOnly else {
+            let router = Router()
+            MetricsPage(process: nil, database: database, logger: logger).add(to: router)
+            return router
+        }
         let catalog = Catalog(database: database, storageRoot: configuration.storageRoot,
                               lifetime: configuration.catalogLifetimeSeconds, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
@@ -30,10 +35,7 @@ public struct TileServer: Sendable {
         ExperimentRoutes(catalog: catalog, database: database, mapObjectLimit: configuration.mapObjectLimit).add(to: router)
         QueueRoutes(database: database, admin: AdminAuthorization(token: configuration.adminToken)).add(to: router)
         ViewerFiles().add(to: router)
-        router.get("/metrics") { request, _ in
-            Responses.bytes(Array(metrics.text().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8", etag: nil,
-                            request: request, cacheControl: "no-store")
-        }
+        MetricsPage(process: Self.metrics, database: database, logger: logger).add(to: router)
         router.get("/openapi.json") { request, _ in
             Responses.bytes(OpenAPIDocument.bytes, contentType: "application/json; charset=utf-8", etag: OpenAPIDocument.etag,
                             request: request, cacheControl: "no-cache")

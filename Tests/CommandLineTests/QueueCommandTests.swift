@@ -1,5 +1,6 @@
 import Foundation
 import IlluminatiPostgres
+import IlluminatiQueue
 import IlluminatiTestSupport
 import Testing
 
@@ -95,8 +96,11 @@ import Testing
         #expect(listed["host"] as? String == ProcessInfo.processInfo.hostName)
         #expect(listed["running_jobs"] as? Int == 0 && listed["concurrency"] as? Int == 1)
         #expect((listed["kinds"] as? [String])?.contains("pyramid") == true, "\(listed)")
+        // Without --cores/--memory a worker advertises the machine's.
+        let machine = WorkerCapacity.machine()
+        #expect(listed["cores"] as? Int == machine.cores && listed["memory_mb"] as? Int == machine.memoryMB, "\(listed)")
         let text = try run.run(["workers"])
-        #expect(text.stdout.hasPrefix("1 worker(s), 1 alive\n") && text.stdout.contains("pid \(worker.pid)  alive  active  0/1 running"),
+        #expect(text.stdout.hasPrefix("1 worker(s), 1 alive\n") && text.stdout.contains("pid \(worker.pid)  alive  active  0/1 running  \(machine.cores) cores, \(machine.memoryMB) MB"),
                 "\(text.stdout)")
     }
 }

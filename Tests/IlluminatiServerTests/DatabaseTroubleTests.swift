@@ -54,6 +54,29 @@ import Testing
         await s.stop()
     }
 
+    /// `/metrics` reads the queue on each scrape: while the database is away it still answers,
+    /// at once, with `illuminati_queue_up 0` and no queue state that would look like an idle queue.
+    @Test func metricsSayTheQueueCannotBeReadWhileTheDatabaseIsAway() async throws {
+        let f = try await fixture()
+        let s = try await PrivateServer.start(f, catalogLifetime: 0)
+        let healthy = try await s.get("/metrics")
+        #expect(healthy.status == 200 && healthy.text.contains("\nilluminati_queue_up 1\n"), "\(healthy.text)")
+        #expect(healthy.text.contains("\nilluminati_queue_workers_alive 0\n"))
+
+        try s.refuseConnections()
+        let started = ContinuousClock.now
+        let away = try await s.get("/metrics")
+        #expect(ContinuousClock.now - started < .seconds(30), "bounded: the pool tries each connection once")
+        #expect(away.status == 200 && away.text.contains("\nilluminati_queue_up 0\n"), "\(away.text)")
+        #expect(!away.text.contains("illuminati_queue_workers_alive"), "\(away.text)")
+        #expect(away.text.contains("# HELP illuminati_serve_tiles_total "), "the server's own metrics are still there")
+
+        try s.allowConnections()
+        let back = try await s.get("/metrics")
+        #expect(back.text.contains("\nilluminati_queue_up 1\n"), "\(back.text)")
+        await s.stop()
+    }
+
     @Test func aSlowMapObjectRequestDoesNotHoldUpTiles() async throws {
         let f = try await fixture()
         let s = try await PrivateServer.start(f, catalogLifetime: 0, statementTimeout: 60)
@@ -68,14 +91,11 @@ import Testing
         let slow = Task { try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells") }
         try await s.waitForServerBackendWaitingOnALock(locker)
 
-        let started = ContinuousClock.now
         let answer = try await s.get(tile)
-        let waited = ContinuousClock.now - started
         let stillWaiting = try s.serverBackendsWaitingOnALock(locker)
         try locker.execute("ROLLBACK", name: "ROLLBACK")
         #expect(answer.status == 200)
         #expect(stillWaiting > 0, "the tile answered while the map-object request was still waiting")
-        #expect(waited < .seconds(5), "a tile waited \(waited) behind a metadata request")
         let released = try await slow.value
         #expect(released.status == 200)
         #expect((try released.json()["features"] as? [Any])?.count == f.wells)
@@ -93,7 +113,9 @@ import Testing
         let response = try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells")
         let waited = ContinuousClock.now - started
         try locker.execute("ROLLBACK", name: "ROLLBACK")
-        #expect(waited < .seconds(10), "the statement ran \(waited) although the limit is 0.5 s")
+        // The lock is held until after the answer, so only the statement timeout can have ended
+        // the statement; the bound only turns a missing timeout into a failure instead of a hang.
+        #expect(waited < .seconds(60), "the statement ran \(waited) although the limit is 0.5 s")
         #expect(response.status == 503)
         try expectGenericError(response)
         #expect(try await s.get("/api/experiments/\(s.experimentID)/mapobjects/Wells").status == 200,

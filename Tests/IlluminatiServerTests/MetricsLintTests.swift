@@ -22,5 +22,8 @@ import Testing
         // A HEAD ends too (its body is dropped unwritten), and with it its count as active.
         #expect(scraped.text.contains(#"http_request_method="HEAD",http_response_status_code="200"}"#))
         #expect(scraped.text.contains("# HELP illuminati_serve_tiles_total "))
+        // The queue's state, read from the database for the scrape.
+        #expect(scraped.text.contains("\nilluminati_queue_up 1\n"), "\(scraped.text)")
+        #expect(scraped.text.contains("# TYPE illuminati_queue_oldest_claimable_age_seconds gauge\n"))
     }
 }

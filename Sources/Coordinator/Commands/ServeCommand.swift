@@ -11,7 +11,7 @@ struct ServeCommand: ParsableCommand {
             Routes: the viewer at /; /api/experiments[/{id}[/mapobjects/{type}?bbox=]]; TissueMAPS tiles at \
             /api/experiments/{id}/channel_layers/{layer}/tiles?x=&y=&z=; DeepZoom at /dzi/{id}/{layer}.dzi; \
             XYZ at /xyz/{id}/{layer}/{z}/{x}/{y}.jpg (+ tiles.json); IIIF Image API 3.0 level 0 at \
-            /iiif/{id}/{layer}/info.json; Prometheus metrics at /metrics. Pages of any origin may read tiles and \
+            /iiif/{id}/{layer}/info.json; Prometheus metrics, with the queue's state, at /metrics. Pages of any origin may read tiles and \
             JSON (CORS; --cors-origin narrows or turns it off). Behind a proxy, absolute URLs follow Forwarded / \
             X-Forwarded-Proto / X-Forwarded-Host, or --public-url. Runs until interrupted.
             """)

@@ -15,8 +15,8 @@ struct StatusCommand: ParsableCommand {
         try global.withDatabase { session in
             let experiment = try experimentArgument.name(session.connection)
             let connection = session.connection
-            let stored = try ExperimentStore(connection).load(experiment)
-            guard let build = try BuildStore(connection).latestBuild(experiment: stored.id) else {
+            let experimentID = try ExperimentStore(connection).id(of: experiment)
+            guard let build = try BuildStore(connection).latestBuild(experiment: experimentID) else {
                 print("experiment \(experiment) has no build (illuminati init \(experiment))")
                 return
             }

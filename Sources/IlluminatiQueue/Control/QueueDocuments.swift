@@ -51,7 +51,7 @@ extension StageProgress: Encodable {
 /// A worker as `illuminati workers --json` and `/api/queue` show it.
 extension WorkerStatus: Encodable {
     enum CodingKeys: String, CodingKey {
-        case id, host, pid, alive, state, runningJobs, concurrency, kinds, version, heartbeatAgeSeconds
+        case id, host, pid, alive, state, runningJobs, concurrency, kinds, cores, memoryMb, version, heartbeatAgeSeconds
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,6 +59,7 @@ extension WorkerStatus: Encodable {
         try c.encode(id, forKey: .id); try c.encode(hostname, forKey: .host); try c.encode(pid, forKey: .pid)
         try c.encode(alive, forKey: .alive); try c.encode(state, forKey: .state); try c.encode(runningJobs, forKey: .runningJobs)
         try c.encode(concurrency, forKey: .concurrency); try c.encode(kinds, forKey: .kinds); try c.encode(version, forKey: .version)
+        try c.encode(cores, forKey: .cores); try c.encode(memoryMB, forKey: .memoryMb)
         try c.encode(heartbeatAge.inSeconds, forKey: .heartbeatAgeSeconds)
     }
 }

@@ -32,6 +32,7 @@ extension APISchemas {
         "QueueWorker": object([
             "id": string, "host": string, "pid": integer, "alive": boolean, "state": ["enum": ["active", "draining"]],
             "running_jobs": count, "concurrency": count, "kinds": array(string), "version": string,
+            "cores": count, "memory_mb": count,
             "heartbeat_age_seconds": number,
         ]),
         "ControlAnswer": data(object([
