@@ -34,7 +34,11 @@ RETURNING j.id, j.attempt, j.max_attempts, j.kind, j.payload::text AS payload, j
 -- returns: id Int64, build_id Int64, layer String, stage Int, drained Bool
 -- Success: the rows leave `jobs` for `job_history` in the same statement. The last column is
 -- a hint, per stage, that nothing but running jobs was left when this statement started; the
--- caller then runs StageAdvance after the commit (which decides, under the build lock).
+-- caller then runs StageAdvance after the commit (which decides, under the build lock). The
+-- hint is computed once per stage (MATERIALIZED: inlined, it ran once per finished row) and
+-- reads the partial index jobs_stage_open (013) from its newest entry: ORDER BY id … LIMIT 1
+-- makes the planner take the index where NOT EXISTS let it scan the table, and in claim order
+-- the newest jobs of a stage are the last to go.
 WITH finished AS (
     DELETE FROM jobs AS j
     USING unnest($2::bigint[], $3::integer[], $4::jsonb[]) AS c (id, attempt, result)
@@ -48,11 +52,11 @@ WITH finished AS (
            cores, memory_mb, 'succeeded', attempt, worker_id, created_at, claimed_at, result
     FROM finished
     RETURNING 1
-), stages AS (
+), stages AS MATERIALIZED (
     SELECT s.build_id, s.layer, s.stage,
-           NOT EXISTS (SELECT 1 FROM jobs o
-                       WHERE o.build_id = s.build_id AND o.layer = s.layer AND o.stage = s.stage
-                         AND o.state <> 'running') AS drained
+           (SELECT o.id FROM jobs o
+            WHERE o.build_id = s.build_id AND o.layer = s.layer AND o.stage = s.stage AND o.state <> 'running'
+            ORDER BY o.id DESC LIMIT 1) IS NULL AS drained
     FROM (SELECT DISTINCT build_id, layer, stage FROM finished) AS s
 )
 SELECT f.id, f.build_id, f.layer, f.stage, s.drained

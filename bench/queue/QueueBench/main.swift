@@ -3,11 +3,16 @@
 //   - enqueue: jobs/s inserted by BuildStore.create (one transaction, unnest arrays);
 //   - claim+complete with batch sizes 1, 10, 100 by 4 concurrent claimers (threads, one
 //     connection each) through JobQueue, and claim latency p50/p99 with 20 000 jobs queued;
-//   - the physical limit: the same claim and complete SQL (generated from the embedded named
-//     statements) driven by pgbench with 4 clients, and our throughput as a ratio of it.
-// Usage: illuminati-queue-bench [--state DIR] [--quick]
+//   - the same claim and complete SQL (generated from the embedded named statements) driven by
+//     pgbench with 4 clients: what our SQL costs without the Swift client;
+//   - the physical limit: the minimal SKIP LOCKED queue (MinimalQueue.swift) driven by pgbench
+//     with 4 clients, in the same cluster, and our throughput as a ratio of it;
+//   - PostgreSQL CPU per job for each (PostgresCPU.swift: /proc of the postmaster and its children).
+// The machine is shared: the three alternate within each round, and every figure is the median
+// of the rounds with its range.
+// Usage: illuminati-queue-bench [--state DIR] [--quick] [--rounds N]
 // The last line is:
-// RESULT jobs_per_s_batch1=… jobs_per_s_batch100=… ratio_batch1=… ratio_batch100=… claim_p99_ms=…
+// RESULT jobs_per_s_batch1=… jobs_per_s_batch100=… limit_batch1=… limit_batch100=… ratio_batch1=… ratio_batch100=… claim_p99_ms=…
 import Foundation
 import IlluminatiPostgres
 import IlluminatiQueue
@@ -79,9 +84,9 @@ func vacuum(_ db: DatabaseConnection) throws {
     }
 }
 
-/// 4 threads, each: claim `batch`, complete them, until it has done its quarter of `jobs`
-/// (or the queue is empty).
-func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs total: Int) throws
+/// 4 threads, each with its own connection and claimer: claim `batch`, complete them, until it
+/// has done its quarter of `jobs` (or the queue is empty).
+func drain<C: Claimer>(_ claimer: C.Type, conninfo: String, worker: WorkerID, batch: Int, jobs total: Int) throws
     -> (jobsPerSecond: Double, claimMillis: [Double]) {
     let connections = try (0..<clients).map { _ in try DatabaseConnection(conninfo: conninfo) }
     let samples = Samples()
@@ -89,18 +94,17 @@ func drainThroughLibrary(conninfo: String, worker: WorkerID, batch: Int, jobs to
     for connection in connections {
         done.enter()
         Thread.detachNewThread {
-            let queue = JobQueue(connection)
+            var queue = C(connection, worker: worker)
             var latencies: [Double] = [], jobs = 0
             ready.signal()
             go.wait()
             do {
                 while jobs < total / clients {
                     let start = ContinuousClock.now
-                    let claimed = try queue.claim(worker: worker, limit: min(batch, total / clients - jobs))
+                    let claimed = try queue.claim(limit: min(batch, total / clients - jobs))
                     latencies.append((ContinuousClock.now - start).inSeconds * 1000)
-                    if claimed.isEmpty { break }
-                    let report = try queue.complete(claimed.map { Completion(lease: $0.lease) })
-                    jobs += report.completed.count
+                    if claimed == 0 { break }
+                    jobs += try queue.completeClaimed()
                 }
             } catch {
                 fail("claimer: \(error)")
@@ -129,7 +133,10 @@ func pgbenchScript() -> String {
     guard let update = claim.range(of: "\nUPDATE jobs AS j") else { fail("unexpected JobsClaim text") }
     claim.replaceSubrange(update, with: ",\nclaimed AS (\nUPDATE jobs AS j")
     claim += "\n)\nSELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(attempt), '{}') AS attempts, count(*) AS n FROM claimed"
-    claim = claim.replacingOccurrences(of: "$1", with: ":worker").replacingOccurrences(of: "$2", with: ":batch")
+    // Resource and kind filters that let every job through, as for a worker that fits anything.
+    claim = claim.replacingOccurrences(of: "$5::text[]", with: "NULL::text[]")
+        .replacingOccurrences(of: "$3", with: "2147483647").replacingOccurrences(of: "$4", with: "2147483647")
+        .replacingOccurrences(of: "$1", with: ":worker").replacingOccurrences(of: "$2", with: ":batch")
     var complete = body(QueueQueries.JobsComplete.statement)
     complete = complete.replacingOccurrences(of: "$1", with: ":worker")
         .replacingOccurrences(of: "$2::bigint[]", with: ":ids::bigint[]")
@@ -168,12 +175,12 @@ try cluster.start()
 defer { cluster.release() }
 let conninfo = cluster.conninfo
 let db = try DatabaseConnection(conninfo: conninfo)
-try db.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", name: "reset")
+try db.executeScript("DROP SCHEMA IF EXISTS illuminati CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;", name: "reset")
 try Migrator(migrations: Schema.migrations).migrate(db)
 let settings = try db.execute("SELECT current_setting('fsync') AS f, current_setting('synchronous_commit') AS s, version() AS v",
                               name: "settings").one()
 print("PostgreSQL: \(try settings.string("v").split(separator: " ").prefix(2).joined(separator: " ")), fsync=\(try settings.string("f")), synchronous_commit=\(try settings.string("s"))")
-print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?")")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; load average \(loadAverage())")
 let experiment = try db.execute("""
     INSERT INTO experiments (name, plate_format, site_height, site_width, bit_depth, pyramid_height, pyramid_width,
                              pyramid_depth, manifest_path)
@@ -186,7 +193,11 @@ try pgbenchScript().write(toFile: scriptPath, atomically: true, encoding: .utf8)
 
 // Jobs processed per run, and jobs queued before each run (at least 20 000).
 let processed: [Int: Int] = quick ? [1: 2_000, 10: 10_000, 100: 30_000] : [1: 6_000, 10: 30_000, 100: 100_000]
-let repeats = quick ? 1 : 3
+let rounds = argument("rounds").flatMap(Int.init) ?? (quick ? 1 : 5)
+let minimalScriptPath = stateDirectory + "/minimal.pgbench"
+try db.executeScript(MinimalQueue.schema, name: "minimal queue")
+try MinimalQueue.pgbenchScript.write(toFile: minimalScriptPath, atomically: true, encoding: .utf8)
+let cpu = try PostgresCPU(dataDirectory: cluster.dataDirectory)
 
 // Enqueue.
 let (firstBuild, enqueueSeconds) = try plan(db, experiment: experiment, count: 100_000)
@@ -194,42 +205,109 @@ print(String(format: "enqueue: 100000 jobs in %.2f s = %.0f jobs/s (one transact
 try BuildStore(db).cancel(firstBuild)
 
 func resetQueue(_ count: Int) throws {
-    try db.executeScript("DELETE FROM jobs", name: "clear")
+    try db.executeScript("DELETE FROM jobs; TRUNCATE job_history", name: "clear")
     try vacuum(db)
     _ = try plan(db, experiment: experiment, count: max(count, 20_000))
     try vacuum(db)
 }
 
-// Each measurement is repeated, ours and pgbench alternating, and the best run of each is
-// kept: the machine is shared, and other load only ever slows a run down.
-var ours: [Int: Double] = [:], physical: [Int: Double] = [:]
-var claimP50 = Double.nan, claimP99 = Double.nan
-for batch in [1, 10, 100] {
-    let count = processed[batch]!
-    for round in 1...(batch == 10 ? 1 : repeats) {
-        try resetQueue(count)
-        let (rate, latencies) = try drainThroughLibrary(conninfo: conninfo, worker: worker, batch: batch, jobs: count)
-        var line = String(format: "library  batch %3d, run %d: %7d jobs, %9.0f jobs/s", batch, round, count, rate)
-        if batch == 1 {
-            let p50 = Percentiles.of(latencies, 0.5), p99 = Percentiles.of(latencies, 0.99)
-            line += String(format: "; claim latency p50 %.2f ms, p99 %.2f ms (%d claims, %d jobs queued at start)",
-                           p50, p99, latencies.count, max(count, 20_000))
-            if rate > (ours[1] ?? 0) { claimP50 = p50; claimP99 = p99 }
-        }
-        ours[batch] = max(ours[batch] ?? 0, rate)
-        print(line)
-        if batch == 10 { continue }
-        try resetQueue(count)
-        let before = try db.execute("SELECT count(*) AS n FROM jobs", name: "before").one().int("n")
-        let limit = try runPgbench(bin: bin, cluster: cluster, database: cluster.databaseName, script: scriptPath,
-                                   worker: worker, batch: batch, jobs: count)
-        let done = before - (try db.execute("SELECT count(*) AS n FROM jobs", name: "after").one().int("n"))
-        physical[batch] = max(physical[batch] ?? 0, limit)
-        print(String(format: "pgbench  batch %3d, run %d: %7d jobs, %9.0f jobs/s", batch, round, done, limit))
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+
+/// Runs `body` (which returns jobs/s and jobs done), with the cluster's CPU seconds per job.
+func measured(_ body: () throws -> (rate: Double, jobs: Int)) throws -> (rate: Double, cpuMillisPerJob: Double) {
+    let children = cpu.children.count
+    let before = cpu.seconds()
+    let (rate, jobs) = try body()
+    cpu.settle(toAtMost: children)
+    return (rate, (cpu.seconds() - before) * 1000 / Double(max(jobs, 1)))
+}
+
+/// Median and range of a series of runs.
+struct Series {
+    var values: [Double] = []
+    var median: Double { Percentiles.of(values, 0.5) }
+    func text(_ format: String) -> String {
+        String(format: "\(format) [\(format)–\(format)]", median, values.min() ?? .nan, values.max() ?? .nan)
     }
 }
-print(String(format: "best of %d: library %.0f / %.0f / %.0f jobs/s (batch 1 / 10 / 100), pgbench %.0f / - / %.0f jobs/s",
-             repeats, ours[1]!, ours[10]!, ours[100]!, physical[1]!, physical[100]!))
-print(String(format: "claim latency (batch 1, best run): p50 %.2f ms, p99 %.2f ms", claimP50, claimP99))
-print(String(format: "RESULT jobs_per_s_batch1=%.0f jobs_per_s_batch100=%.0f ratio_batch1=%.2f ratio_batch100=%.2f claim_p99_ms=%.2f",
-             ours[1]!, ours[100]!, ours[1]! / physical[1]!, ours[100]! / physical[100]!, claimP99))
+
+/// Ours through the library; our SQL through pgbench; the minimal queue through pgbench (the
+/// limit) and through our client (its claim latency beside ours).
+enum Contender: String, CaseIterable { case library, ourSQL = "our SQL", limit, limitClient = "limit (client)" }
+var rates: [Int: [Contender: Series]] = [:], cpuPerJob: [Int: [Contender: Series]] = [:]
+var claimLatencies: [Contender: [Double]] = [:]
+for batch in [1, 10, 100] {
+    let count = processed[batch]!
+    let contenders: [Contender] = batch == 10 ? [.library] : Contender.allCases
+    for round in 1...rounds {
+        for contender in contenders {
+            var extra = ""
+            let result: (rate: Double, cpuMillisPerJob: Double)
+            switch contender {
+            case .library, .limitClient:
+                if contender == .library { try resetQueue(count) } else { try MinimalQueue.reset(db, count: max(count, 20_000)) }
+                var latencies: [Double] = []
+                result = try measured {
+                    let (rate, samples) = contender == .library
+                        ? try drain(LibraryClaimer.self, conninfo: conninfo, worker: worker, batch: batch, jobs: count)
+                        : try drain(MinimalClaimer.self, conninfo: conninfo, worker: worker, batch: batch, jobs: count)
+                    latencies = samples
+                    return (rate, count)
+                }
+                if batch == 1 {
+                    claimLatencies[contender, default: []] += latencies
+                    extra = String(format: "; claim p50 %.2f ms, p99 %.2f ms (%d claims, %d queued at start)",
+                                   Percentiles.of(latencies, 0.5), Percentiles.of(latencies, 0.99), latencies.count,
+                                   max(count, 20_000))
+                }
+            case .ourSQL:
+                try resetQueue(count)
+                let before = try db.execute("SELECT count(*) AS n FROM jobs", name: "before").one().int("n")
+                var done = 0
+                result = try measured {
+                    let rate = try runPgbench(bin: bin, cluster: cluster, database: cluster.databaseName, script: scriptPath,
+                                              worker: worker, batch: batch, jobs: count)
+                    done = before - (try db.execute("SELECT count(*) AS n FROM jobs", name: "after").one().int("n"))
+                    return (rate, done)
+                }
+                extra = "; \(done) done"
+            case .limit:
+                try MinimalQueue.reset(db, count: max(count, 20_000))
+                let before = try MinimalQueue.remaining(db)
+                var done = 0
+                result = try measured {
+                    let rate = try runPgbench(bin: bin, cluster: cluster, database: cluster.databaseName,
+                                              script: minimalScriptPath, worker: worker, batch: batch, jobs: count)
+                    done = before - (try MinimalQueue.remaining(db))
+                    return (rate, done)
+                }
+                extra = "; \(done) done"
+            }
+            rates[batch, default: [:]][contender, default: Series()].values.append(result.rate)
+            cpuPerJob[batch, default: [:]][contender, default: Series()].values.append(result.cpuMillisPerJob)
+            let name = contender.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
+            print(name + String(format: " batch %3d, round %d: %9.0f jobs/s, PostgreSQL CPU %.3f ms/job",
+                                batch, round, result.rate, result.cpuMillisPerJob) + ", load \(loadAverage())" + extra)
+        }
+    }
+}
+
+print("median [range] of \(rounds) rounds, jobs/s and PostgreSQL CPU ms per job (/proc of the postmaster and its children):")
+for batch in [1, 10, 100] {
+    for contender in Contender.allCases {
+        guard let rate = rates[batch]?[contender], let cpuSeries = cpuPerJob[batch]?[contender] else { continue }
+        print("  batch \(batch) \(contender.rawValue): \(rate.text("%.0f")) jobs/s, \(cpuSeries.text("%.3f")) ms CPU/job")
+    }
+}
+let ours1 = rates[1]![.library]!.median, ours100 = rates[100]![.library]!.median
+let limit1 = rates[1]![.limit]!.median, limit100 = rates[100]![.limit]!.median
+let claimP99 = Percentiles.of(claimLatencies[.library]!, 0.99)
+print(String(format: "ratio ours/limit (medians): batch 1 %.2f, batch 100 %.2f", ours1 / limit1, ours100 / limit100))
+for (contender, latencies) in claimLatencies.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+    print("claim latency, batch 1, all rounds, \(contender.rawValue): " + String(format: "p50 %.2f ms, p99 %.2f ms (%d claims)",
+          Percentiles.of(latencies, 0.5), Percentiles.of(latencies, 0.99), latencies.count))
+}
+print(String(format: "RESULT jobs_per_s_batch1=%.0f jobs_per_s_batch100=%.0f limit_batch1=%.0f limit_batch100=%.0f ratio_batch1=%.2f ratio_batch100=%.2f claim_p99_ms=%.2f",
+             ours1, ours100, limit1, limit100, ours1 / limit1, ours100 / limit100, claimP99))

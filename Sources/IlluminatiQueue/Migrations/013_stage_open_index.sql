@@ -1,0 +1,12 @@
+-- The completion's barrier hint (JobsComplete: is anything but running jobs left in the
+-- stage?) had no index it could use: the planner scanned the table, once per finished row,
+-- and a stage drained in claim order leaves its dead rows at the front, so each completion
+-- read the stage's finished part again, a hundred times for a batch of 100 (54 ms and 194 000
+-- buffers per batch a third of the way through a 30 000-job stage; 0.9 ms with this index
+-- and the hint computed once per stage). jobs_stage cannot answer it cheaply: its keys repeat,
+-- so its dead entries sit in posting lists that scans cannot mark dead.
+--
+-- A partial index of the rows the hint looks for, one key per row: a claim's new version is
+-- running and stays out of it (the claim inserts nothing here), a completion deletes, and the
+-- entries of claimed rows are marked dead by the first scan that passes them.
+CREATE INDEX IF NOT EXISTS jobs_stage_open ON jobs (build_id, layer, stage, id) WHERE state <> 'running';
