@@ -36,7 +36,7 @@ RETURNING j.id, j.attempt, j.max_attempts, j.kind, j.payload::text AS payload, j
 -- a hint, per stage, that nothing but running jobs was left when this statement started; the
 -- caller then runs StageAdvance after the commit (which decides, under the build lock). The
 -- hint is computed once per stage (MATERIALIZED: inlined, it ran once per finished row) and
--- reads the partial index jobs_stage_open (013) from its newest entry: ORDER BY id … LIMIT 1
+-- reads the partial index jobs_stage_open (012) from its newest entry: ORDER BY id … LIMIT 1
 -- makes the planner take the index where NOT EXISTS let it scan the table, and in claim order
 -- the newest jobs of a stage are the last to go.
 WITH finished AS (
