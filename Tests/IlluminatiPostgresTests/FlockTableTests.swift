@@ -25,6 +25,26 @@ import Testing
         #expect(!FlockTable.othersHoldShared(inode: 77, table: nil))
     }
 
+    /// Many locks (more than a page of /proc/locks, as on a machine running a few PostgreSQL
+    /// clusters): the newest is still found.
+    @Test func theWholeKernelTableIsRead() throws {
+        let path = NSTemporaryDirectory() + "flock-table-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        for _ in 0..<100 {
+            let fd = open(path, O_RDONLY)
+            try #require(fd >= 0 && flock(fd, LOCK_SH) == 0)
+            held.append(fd)
+        }
+        let table = try #require(FlockTable.kernelTable())
+        #expect(table.utf8.count > 4096, "\(table.utf8.count) bytes")
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(table.split(separator: "\n").filter { $0.hasSuffix(":\(info.st_ino) 0 EOF") }.count >= 100)
+    }
+
     @Test("a real shared flock of a child process is seen, and gone with it")
     func realLock() throws {
         let path = NSTemporaryDirectory() + "flock-table-\(UUID().uuidString)"
