@@ -13,7 +13,7 @@ struct BuildArguments: ParsableArguments {
     /// The experiment's name and the build meant; an unknown experiment or build is bad input (exit 2).
     func resolve(_ connection: any StatementRunner) throws -> (experiment: String, build: BuildInfo) {
         let name = try experimentArgument.name(connection)
-        let stored = try ExperimentStore(connection).load(name)
-        return (name, try QueueControl(connection).build(experimentID: stored.id, experiment: name, requested: build))
+        let id = try ExperimentStore(connection).id(of: name)
+        return (name, try QueueControl(connection).build(experimentID: id, experiment: name, requested: build))
     }
 }

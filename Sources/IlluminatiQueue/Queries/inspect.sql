@@ -40,8 +40,8 @@ FROM v_workers ORDER BY hostname, pid, worker_id;
 SELECT j.kind, j.cores, j.memory_mb, count(*) AS jobs
 FROM jobs j
 WHERE j.build_id = $1 AND j.state = 'available'
-  AND NOT EXISTS (SELECT 1 FROM workers w
-                  WHERE w.state = 'active' AND w.last_seen > now() - w.lease
+  AND NOT EXISTS (SELECT 1 FROM v_workers w
+                  WHERE w.state = 'active' AND w.alive
                     AND j.cores <= w.cores AND j.memory_mb <= w.memory_mb AND j.kind = ANY (w.kinds))
 GROUP BY j.kind, j.cores, j.memory_mb
 ORDER BY j.kind, j.cores, j.memory_mb;
