@@ -54,6 +54,10 @@ public final class BuildJobRunner: @unchecked Sendable {
         self.contexts = ImageCache(capacityBytes: contextCacheBytes)
         self.descriptors = ImageCache(capacityBytes: Self.descriptorCacheBytes)
         self.database = ReconnectingConnection(conninfo: conninfo, retry: .singleAttempt, logger: logger)
+        // A worker decodes one site after another into buffers of the same few sizes; without
+        // this, glibc returned their pages between jobs and a PNG build spent a fifth of its
+        // CPU time in page faults (docs/performance.md).
+        AllocatorTuning.keepLargeBuffersMapped()
     }
 
     /// The build's job kinds, for `QueueWorker`.
