@@ -1,11 +1,13 @@
 import CLibPQ
 import Foundation
 
-/// One libpq connection. Statements are always parameterised (`PQexecParams`); only the
-/// migrations runner sends multi-statement scripts. Not thread-safe: use one connection per
-/// task or thread.
+/// One libpq connection. Statements are always parameterised; only the migrations runner
+/// sends multi-statement scripts. A named statement run a second time on the connection is
+/// prepared there and executed by name from then on (`PreparedStatements`). Not
+/// thread-safe: use one connection per task or thread.
 public final class DatabaseConnection: @unchecked Sendable {
     let handle: OpaquePointer
+    private var prepared = PreparedStatements()
 
     /// Connects with a libpq connection string or `postgresql://` URL; an empty string
     /// means libpq's defaults and `PG*` environment variables. `sslmode` and the other
@@ -25,16 +27,56 @@ public final class DatabaseConnection: @unchecked Sendable {
         // Server NOTICEs (e.g. "relation already exists, skipping") are not for the user.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
+        // Prepared statements are planned for their parameters every time: a generic plan,
+        // which PostgreSQL may pick after five runs, guesses array lengths and LIMITs and made
+        // batch claims and completions half as fast (docs/performance.md). The setting is
+        // PostgreSQL 12's; older servers keep their own choice.
+        if PQserverVersion(connection) >= 120_000 {
+            try execute("SET plan_cache_mode = force_custom_plan", name: "plan_cache_mode")
+        }
     }
 
     deinit { PQfinish(handle) }
 
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
-    /// Runs a named statement from `Queries/*.sql`.
+    /// Runs a named statement from `Queries/*.sql`: the first time as text, later by the name
+    /// it was prepared under, which spares the server parsing and planning it again (the
+    /// queue's claim and complete run thousands of times on one connection).
     @discardableResult
     public func run(_ statement: NamedStatement, _ parameters: [any SQLBindable]) throws -> QueryResult {
-        try execute(statement.sql, parameters.map(\.sqlValue), name: statement.name)
+        let values = parameters.map(\.sqlValue)
+        guard let serverName = try preparedName(for: statement) else {
+            return try execute(statement.sql, values, name: statement.name)
+        }
+        let texts = values.map(\.text)
+        let result = withOptionalCStringArray(texts) { pointers in
+            PQexecPrepared(handle, serverName, Int32(texts.count), pointers, nil, nil, 0)
+        }
+        do {
+            return try collect(result, name: statement.name)
+        } catch let error as DatabaseError where prepared.refused(statement.sql, with: error) {
+            // Outside a transaction the run is repeated as text; inside one, the transaction
+            // has failed already and its caller decides.
+            guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+            return try execute(statement.sql, values, name: statement.name)
+        }
+    }
+
+    /// The server-side name of `statement`, preparing it on its second use; nil while it
+    /// is run as text.
+    private func preparedName(for statement: NamedStatement) throws -> String? {
+        switch prepared.use(statement.sql) {
+        case .text:
+            return nil
+        case .prepared(let name):
+            return name
+        case .prepare(let name):
+            let result = PQprepare(handle, name, statement.sql, 0, nil)
+            _ = try collect(result, name: statement.name)
+            prepared.didPrepare(statement.sql, as: name)
+            return name
+        }
     }
 
     /// Runs one parameterised statement. `name` labels errors.
