@@ -75,6 +75,9 @@ public final class BuildJobRunner: @unchecked Sendable {
         let started = ContinuousClock.now
         let outcome = try classified { try work(try handlers(job.stage.build)) }
         let seconds = (ContinuousClock.now - started).inSeconds
+        // The statistics' large arrays are not needed by the rendering that follows; as kept
+        // buffers they would stay in the worker's resident memory (as in LocalBuild).
+        if BuildLayerName.isStatistics(job.stage.layer) { AllocatorTuning.releaseFreeMemory() }
         return JobReport(host: ProcessInfo.processInfo.hostName, pid: Int(getpid()), attempt: job.attempt,
                          seconds: (seconds * 1000).rounded() / 1000, result: outcome)
     }
