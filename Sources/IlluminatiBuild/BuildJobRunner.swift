@@ -60,6 +60,14 @@ public final class BuildJobRunner: @unchecked Sendable {
         AllocatorTuning.keepLargeBuffersMapped()
     }
 
+    /// Opens the connection that build descriptors are read with now, in the background, so
+    /// that a worker's first job does not wait for it; a failure is left to that job.
+    public func connectAhead() {
+        Thread.detachNewThread { [self] in
+            lock.withLock { _ = try? database.connect() }
+        }
+    }
+
     /// The build's job kinds, for `QueueWorker`.
     public var kinds: JobKinds {
         JobKinds(BuildJob.kinds.map { worker(of: $0) })

@@ -60,6 +60,10 @@ public struct DriveBuild {
         } else {
             display.announce("build \(build) of \(stored.experiment.name): \(latest.state.rawValue)")
         }
+        // Collecting the outlines follows a successful build on this connection; its
+        // server process loads PostGIS now, while the workers start, rather than after the
+        // last job. Nothing depends on it working.
+        _ = try? MapObjectStore(database).loadPostGIS()
         let view = display
         var reportedExits = Set<pid_t>()
         let notifications = BuildNotifications(build: build)

@@ -23,6 +23,13 @@ public struct MapObjectStore {
 
     public init(_ connection: any StatementRunner) { self.connection = connection }
 
+    /// Loads PostGIS into the connection's server process ahead of `replace` (see the
+    /// statement); returns its version.
+    @discardableResult
+    public func loadPostGIS() throws -> String {
+        try connection.postGISLoad().version
+    }
+
     /// Replaces this step's outlines of the experiment in one transaction, so collecting
     /// twice leaves one set and a reader never sees a half-written one.
     public func replace(experimentID: Int64, outlines: [MapObjectOutline]) throws {

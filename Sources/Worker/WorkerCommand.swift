@@ -105,6 +105,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
         let runner = BuildJobRunner(storageRoot: storageRoot, conninfo: conninfo, cacheBytes: cacheMb << 20,
                                     contextCacheBytes: contextCacheMb << 20, logger: logger)
+        runner.connectAhead()
         let limits = JobLimits(maxJobs: maxJobs, idleExit: idleExit.map { Duration.milliseconds(Int($0 * 1000)) })
         var configuration = QueueWorkerConfiguration(conninfo: conninfo, concurrency: concurrency, batchSize: 1,
                                                      lease: .seconds(lease),

@@ -191,6 +191,29 @@ import Testing
         #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
     }
 
+    /// The notification jitter spreads the claims of a worker's other loops; its first loop
+    /// claims at once. With a jitter and a poll interval far longer than the wait below, only
+    /// a claim made right after the notification finishes the build in time.
+    @Test func aWorkersFirstLoopClaimsAtOnceWhenNotified() throws {
+        let fixture = try QueueFixture.make()
+        let store = BuildStore(fixture.db)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
+        var configuration = configuration(fixture, poll: .seconds(600))
+        configuration.concurrency = 1
+        configuration.notifyJitter = .seconds(600)
+        let running = Running(QueueWorker(configuration: configuration, kinds: Self.noop))
+        defer { running.stop() }
+        #expect(try fixture.eventually {
+            try fixture.int("""
+                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 1
+                        AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """, []) == 1
+        })
+        try store.start(build)
+        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+    }
+
     @Test func aWorkerGivesUpWhenTheDatabaseIsUnreachableAtStart() throws {
         let configuration = QueueWorkerConfiguration(
             conninfo: "host=/nonexistent-socket-dir port=1 user=nobody dbname=none connect_timeout=1",

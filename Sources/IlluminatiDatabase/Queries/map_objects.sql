@@ -66,3 +66,10 @@ SELECT json_build_object(
     ), '[]'::json),
     'truncated', (SELECT count(*) FROM hits) > $7::integer
 )::text AS geojson;
+
+-- name: PostGISLoad :one
+-- returns: version String
+-- A server process loads the PostGIS library on its first geometry, which costs about as much
+-- as a small build's last stage; `submit` runs this on its connection while the build runs,
+-- so that collecting the outlines after it does not wait for the load.
+SELECT postgis_lib_version() AS version;

@@ -50,7 +50,10 @@ final class ClaimLoop: @unchecked Sendable {
                 let jobs = try JobQueue(database).claim(worker: state.workerID, limit: configuration.batchSize, fitting: capacity)
                 if jobs.isEmpty {
                     emptyClaims += 1
-                    state.waitForWork(timeout: pollDelay(afterEmptyClaims: emptyClaims), jitter: configuration.notifyJitter)
+                    // A notification wakes every idle loop; a process's first claims at once,
+                    // the others spread over the jitter, so a small build waits for no sleep.
+                    state.waitForWork(timeout: pollDelay(afterEmptyClaims: emptyClaims),
+                                      jitter: index == 0 ? .zero : configuration.notifyJitter)
                     continue
                 }
                 emptyClaims = 0

@@ -20,8 +20,9 @@ public struct QueueWorkerConfiguration: Sendable {
     public var pollInterval: Duration
     /// … growing to this while the queue stays empty.
     public var idlePollInterval: Duration
-    /// After a notification, each loop waits a random time up to this before claiming, so many
-    /// processes do not hit the database in the same millisecond.
+    /// After a notification, each loop but a process's first waits a random time up to this
+    /// before claiming, so the loops of many-threaded workers do not all hit the database in
+    /// the same millisecond; the first claims at once, so the released work starts at once.
     public var notifyJitter: Duration
     /// Run the reaper this often (the coordinator runs it too; sweeps skip each other); nil: never.
     public var reapInterval: Duration?
