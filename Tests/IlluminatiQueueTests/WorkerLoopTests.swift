@@ -24,10 +24,13 @@ import Testing
         @discardableResult
         func stop(grace: Duration = .seconds(2)) -> (any Error)? {
             worker.stop(grace: grace)
-            _ = done.wait(timeout: .now() + 30)
+            finished = done.wait(timeout: .now() + 30) == .success
             lock.lock(); defer { lock.unlock() }
             return failure
         }
+
+        /// Whether the last `stop` saw the worker's run return.
+        private(set) var finished = false
     }
 
     func configuration(_ fixture: QueueFixture, poll: Duration = .milliseconds(100)) -> QueueWorkerConfiguration {
@@ -212,6 +215,28 @@ import Testing
         })
         try store.start(build)
         #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+    }
+
+    /// A loop sleeping its notification jitter wakes for a stop: with a jitter of ten minutes,
+    /// the second loop woken by the build's start still returns within the stop's wait.
+    @Test func aStopEndsTheNotificationJitterAtOnce() throws {
+        let fixture = try QueueFixture.make()
+        let store = BuildStore(fixture.db)
+        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
+        var configuration = configuration(fixture, poll: .seconds(600))
+        configuration.notifyJitter = .seconds(600)
+        let running = Running(QueueWorker(configuration: configuration, kinds: Self.noop))
+        #expect(try fixture.eventually {
+            try fixture.int("""
+                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 2
+                        AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """, []) == 1
+        })
+        try store.start(build)
+        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+        #expect(running.stop() == nil)
+        #expect(running.finished)
     }
 
     @Test func aWorkerGivesUpWhenTheDatabaseIsUnreachableAtStart() throws {

@@ -53,9 +53,11 @@ final class WorkerState: @unchecked Sendable {
     }
 
     /// Sleeps until woken, stopped or `timeout`; after a wake-up (not a timeout), sleeps a
-    /// random moment up to `jitter` so woken loops do not claim in the same millisecond.
+    /// random moment up to `jitter` so woken loops do not claim in the same millisecond. A
+    /// stop ends either sleep at once.
     func waitForWork(timeout: Duration, jitter: Duration) {
         condition.lock()
+        defer { condition.unlock() }
         let seen = generation
         let deadline = Date(timeIntervalSinceNow: max(timeout.inSeconds, 0))
         var woken = false
@@ -63,11 +65,9 @@ final class WorkerState: @unchecked Sendable {
             if !condition.wait(until: deadline) { break }
             woken = generation != seen
         }
-        let stopped = stopping
-        condition.unlock()
-        if woken && !stopped && jitter > .zero {
-            usleep(useconds_t(Double.random(in: 0...jitter.inSeconds) * 1_000_000))
-        }
+        guard woken && jitter > .zero else { return }
+        let claimAt = Date(timeIntervalSinceNow: Double.random(in: 0...jitter.inSeconds))
+        while !stopping && condition.wait(until: claimAt) {}
     }
 
     // MARK: Running jobs
