@@ -173,68 +173,58 @@ import Testing
         #expect(worker.workerID != first)
     }
 
-    @Test func aNotificationWakesAnIdleWorkerLongBeforeItsNextPoll() throws {
-        let fixture = try QueueFixture.make()
+    /// Plans a one-job build without starting it and runs a worker with `configuration` until
+    /// each of its claim loops has made its first (empty) claim and gone to sleep (the claim is
+    /// their connections' last statement) and its heartbeat connection has beaten, which it
+    /// first does right after its LISTEN; then starts the build, whose notification is all that
+    /// can wake the worker before its poll. Returns the running worker and whether the build
+    /// succeeded within 20 s.
+    private func startBuildBeside(idle configuration: QueueWorkerConfiguration,
+                                  _ fixture: QueueFixture) throws -> (running: Running, succeeded: Bool) {
         let store = BuildStore(fixture.db)
         let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
-        let running = Running(QueueWorker(configuration: configuration(fixture, poll: .seconds(120)), kinds: Self.noop))
-        defer { running.stop() }
-        // Wait until both claim loops have made their first (empty) claim and gone to sleep (the
-        // claim is their connections' last statement) and the heartbeat connection has beaten,
-        // which it first does right after its LISTEN.
+        let running = Running(QueueWorker(configuration: configuration, kinds: Self.noop))
         #expect(try fixture.eventually { try fixture.int("SELECT count(*) AS n FROM workers", []) == 1 })
         #expect(try fixture.eventually {
             try fixture.int("""
-                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 2
+                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = $1
                         AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                """, []) == 1
+                """, [configuration.concurrency]) == 1
         })
         try store.start(build)
-        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+        let succeeded = try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded }
+        return (running, succeeded)
+    }
+
+    @Test func aNotificationWakesAnIdleWorkerLongBeforeItsNextPoll() throws {
+        let fixture = try QueueFixture.make()
+        let (running, succeeded) = try startBuildBeside(idle: configuration(fixture, poll: .seconds(120)), fixture)
+        defer { running.stop() }
+        #expect(succeeded)
     }
 
     /// The notification jitter spreads the claims of a worker's other loops; its first loop
-    /// claims at once. With a jitter and a poll interval far longer than the wait below, only
-    /// a claim made right after the notification finishes the build in time.
+    /// claims at once. With a jitter and a poll interval far longer than the wait, only a
+    /// claim made right after the notification finishes the build in time.
     @Test func aWorkersFirstLoopClaimsAtOnceWhenNotified() throws {
         let fixture = try QueueFixture.make()
-        let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
         var configuration = configuration(fixture, poll: .seconds(600))
         configuration.concurrency = 1
         configuration.notifyJitter = .seconds(600)
-        let running = Running(QueueWorker(configuration: configuration, kinds: Self.noop))
+        let (running, succeeded) = try startBuildBeside(idle: configuration, fixture)
         defer { running.stop() }
-        #expect(try fixture.eventually {
-            try fixture.int("""
-                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 1
-                        AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
-                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                """, []) == 1
-        })
-        try store.start(build)
-        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+        #expect(succeeded)
     }
 
     /// A loop sleeping its notification jitter wakes for a stop: with a jitter of ten minutes,
     /// the second loop woken by the build's start still returns within the stop's wait.
     @Test func aStopEndsTheNotificationJitterAtOnce() throws {
         let fixture = try QueueFixture.make()
-        let store = BuildStore(fixture.db)
-        let build = try store.create(fixture.plan([LayerPlan(name: "a", stages: [jobs(1)])]), start: false)
         var configuration = configuration(fixture, poll: .seconds(600))
         configuration.notifyJitter = .seconds(600)
-        let running = Running(QueueWorker(configuration: configuration, kinds: Self.noop))
-        #expect(try fixture.eventually {
-            try fixture.int("""
-                SELECT (count(*) FILTER (WHERE query LIKE '%WITH picked AS MATERIALIZED%' AND state = 'idle') = 2
-                        AND count(*) FILTER (WHERE query LIKE '%UPDATE workers SET last_seen%') = 1)::int AS n
-                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                """, []) == 1
-        })
-        try store.start(build)
-        #expect(try fixture.eventually(timeout: .seconds(20)) { try store.info(build).state == .succeeded })
+        let (running, succeeded) = try startBuildBeside(idle: configuration, fixture)
+        #expect(succeeded)
         #expect(running.stop() == nil)
         #expect(running.finished)
     }
