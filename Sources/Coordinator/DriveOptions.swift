@@ -38,11 +38,8 @@ struct DriveOptions: ParsableArguments {
                                display: ProgressView())
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
-            // The session's connection, unless the drive lost it to a restart of PostgreSQL.
-            let connection = session.connection.isConnected ? session.connection : try DatabaseConnection(conninfo: session.conninfo)
-            let counts = try CollectMapObjects(connection: connection, logger: global.logger).run(stored)
-            print("build \(build): done; map objects: " + counts.sorted { $0.key.rawValue < $1.key.rawValue }
-                .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
+            let counts = try CollectMapObjects.afterDrive(stored, session: session, logger: global.logger)
+            print("build \(build): done; map objects: " + counts)
             print("tiles: \(storage.experiment(experiment).directory)")
         case .cancelled(let build):
             throw InputError("build \(build) was cancelled; plan a new one with `illuminati init \(experiment)`")

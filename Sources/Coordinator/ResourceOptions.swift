@@ -19,8 +19,8 @@ struct ResourceOptions: ParsableArguments {
     var memory: Int?
 
     func validate() throws {
-        if let cores, !(1...Int(Int32.max)).contains(cores) { throw ValidationError("--cores must be at least 1") }
-        if let memory, !(0...Int(Int32.max)).contains(memory) { throw ValidationError("--memory must be 0 or more MB") }
+        if let cores, !JobRequest.coreRange.contains(cores) { throw ValidationError("--cores must be at least 1") }
+        if let memory, !JobRequest.memoryRange.contains(memory) { throw ValidationError("--memory must be 0 or more MB") }
     }
 
     /// Records the request on every live job of `build`; nothing when no flag was given.

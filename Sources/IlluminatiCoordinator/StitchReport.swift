@@ -37,6 +37,5 @@ public struct StitchReport: Sendable, Equatable {
                 : "the wells' stage positions give \(order.count) different stitch grids or layouts: "
                   + order.map { "\(describe($0)) in \(count(wellsOf[$0]!.count))" }.joined(separator: "; ")
         }
-        if wells.isEmpty { lines = [] }
     }
 }

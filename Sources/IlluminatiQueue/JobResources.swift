@@ -16,10 +16,14 @@ public struct JobRequest: Sendable, Equatable {
 
     public var isEmpty: Bool { maxRuntime == nil && cores == nil && memoryMB == nil }
 
+    /// What the `cores` and `memory_mb` columns of jobs and workers hold (integer, CHECKs).
+    public static let coreRange = 1...Int(Int32.max)
+    public static let memoryRange = 0...Int(Int32.max)
+
     func validate() throws {
         if let maxRuntime, maxRuntime <= .zero { throw QueueError.invalidArgument("the runtime limit must be positive") }
-        if let cores, !(1...Int(Int32.max)).contains(cores) { throw QueueError.invalidArgument("a job needs at least 1 core") }
-        if let memoryMB, !(0...Int(Int32.max)).contains(memoryMB) {
+        if let cores, !Self.coreRange.contains(cores) { throw QueueError.invalidArgument("a job needs at least 1 core") }
+        if let memoryMB, !Self.memoryRange.contains(memoryMB) {
             throw QueueError.invalidArgument("a job's memory must be 0 (not stated) or more MB")
         }
     }

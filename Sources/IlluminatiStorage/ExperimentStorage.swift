@@ -102,7 +102,6 @@ public struct ExperimentStorage: Hashable, Sendable {
         return true
     }
 
-    /// Removes a channel's statistics and their partial sums.
     /// Removes files of the experiment's folder (paths of `ExperimentLayout` or `LayerLayout`)
     /// and what killed writers of them left, so that a job that runs again starts clean.
     public func removeFiles(_ relative: [String]) throws {
@@ -111,6 +110,7 @@ public struct ExperimentStorage: Hashable, Sendable {
         }
     }
 
+    /// Removes a channel's statistics and their partial sums.
     public func removeStatistics(channel: String) throws {
         try remove([ExperimentLayout.statistics(channel: channel), ExperimentLayout.partialStatisticsFolder(channel: channel)])
     }

@@ -78,8 +78,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        guard cores >= 1, cores <= Int(Int32.max) else { throw ValidationError("--cores must be at least 1") }
-        guard memory >= 0, memory <= Int(Int32.max) else { throw ValidationError("--memory must be 0 or more MB") }
+        guard JobRequest.coreRange.contains(cores) else { throw ValidationError("--cores must be at least 1") }
+        guard JobRequest.memoryRange.contains(memory) else { throw ValidationError("--memory must be 0 or more MB") }
         guard cacheMb >= 0, contextCacheMb >= 0 else { throw ValidationError("cache sizes must not be negative") }
         guard lease >= 2 else { throw ValidationError("--lease must be at least 2 seconds") }
         if let maxJobs, maxJobs < 1 { throw ValidationError("--max-jobs must be at least 1") }

@@ -66,7 +66,7 @@ struct ServerFixture: Sendable {
                        _ body: (RunningServer) async throws -> T) async throws -> T {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, storageRoot: storage, conninfo: conninfo)
         try configure(&configuration)
-        let server = try await TileServer(configuration: configuration).start()
+        let server = try await TileServer(configuration: configuration).start(on: ServerThreads.shared)
         do {
             let result = try await body(server)
             await server.stop()

@@ -16,8 +16,7 @@ struct CollectCommand: ParsableCommand {
             let experiment = try experimentArgument.name(session.connection)
             let stored = try ExperimentStore(session.connection).load(experiment)
             let counts = try CollectMapObjects(connection: session.connection, logger: global.logger).run(stored)
-            print(counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
-                .joined(separator: ", "))
+            print(CollectMapObjects.countsText(counts))
         }
     }
 }

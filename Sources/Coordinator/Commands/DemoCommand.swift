@@ -98,10 +98,9 @@ struct DemoCommand: ParsableCommand {
                                display: ProgressView())
         switch try drive.run(stored, workers: local) {
         case .succeeded(let build):
-            let counts = try CollectMapObjects(connection: try DatabaseConnection(conninfo: session.conninfo), logger: global.logger).run(stored)
+            let counts = try CollectMapObjects.afterDrive(stored, session: session, logger: global.logger)
             let files = storage.experiment(name)
-            print("build \(build): done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; map objects: "
-                  + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
+            print("build \(build): done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; map objects: " + counts)
             print("tiles: \(files.directory)")
             for layer in stored.experiment.layers { print("  \(files.path(LayerLayout(layer.name).deepZoom))") }
         case .cancelled(let build):

@@ -129,8 +129,8 @@ struct LogCommand: ParsableCommand {
             let experiment = try experimentArgument.name(session.connection)
             guard let job else {
                 let logged = phase.coordinatorPhase!
-                let stored = try ExperimentStore(session.connection).load(experiment)
-                guard let log = try PhaseLogStore(session.connection).latest(experimentID: stored.id, phase: logged) else {
+                let id = try ExperimentStore(session.connection).id(of: experiment)
+                guard let log = try PhaseLogStore(session.connection).latest(experimentID: id, phase: logged) else {
                     print("no \(logged.rawValue) of \(experiment) is recorded yet (illuminati \(logged.rawValue) \(experiment))")
                     return
                 }

@@ -45,29 +45,19 @@ public struct QueueControl {
                     throw QueueControlError.unknownStage(build: build, stage: selection.stage, layer: selection.layer)
                 }
             }
-            var count: Int
-            var retriedIDs: [Int64]
             if let job = selection.job {
                 guard let record = try QueueInspector(db).job(job), record.stage.build == build else {
                     throw QueueControlError.unknownJob(job, build: build)
                 }
-                retriedIDs = try db.controlRetryJob(job: job).map { [$0.id] } ?? []
-                count = retriedIDs.count
-            } else {
-                // Under the build's row lock, which `retry_failed` takes too; a job that fails meanwhile is
-                // counted but not named.
-                _ = try db.buildLock(build: build)
-                retriedIDs = try db.controlFailedJobs(build: build, stage: selection.stage, layer: selection.layer).map(\.id)
-                count = try BuildStore(db).retryFailed(build, stage: selection.stage, layer: selection.layer)
             }
+            var retriedIDs = try db.controlRetryFailed(build: build, stage: selection.stage, layer: selection.layer,
+                                                       job: selection.job).map(\.id).sorted()
             if selection.allAttempts {
-                let now = try db.controlRetryBackoff(build: build, stage: selection.stage, layer: selection.layer,
-                                                     job: selection.job).map(\.id)
-                retriedIDs += now
-                count += now.count
+                retriedIDs += try db.controlRetryBackoff(build: build, stage: selection.stage, layer: selection.layer,
+                                                         job: selection.job).map(\.id)
             }
-            if count > 0 { try db.notifyJobs() }
-            return (count, retriedIDs)
+            if !retriedIDs.isEmpty { try db.notifyJobs() }
+            return (retriedIDs.count, retriedIDs)
         }
     }
 

@@ -25,12 +25,14 @@ public struct QueueListing {
     public func overview(finishedBuilds: Int = 10, jobsPerBuild: Int = 100) throws -> QueueOverview {
         let inspector = QueueInspector(connection)
         let builds = try connection.listBuilds(finished: finishedBuilds).map { row in
-            ListedBuild(
+            // A succeeded build has no live jobs left (its last stage's barrier saw to that).
+            let live = row.state != BuildInfo.State.succeeded.rawValue
+            return ListedBuild(
                 id: row.id, experimentID: row.experimentID, experiment: row.experiment, state: row.state,
                 createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt,
                 stages: try inspector.stages(build: row.id),
-                running: try jobs(build: row.id, state: .running, limit: jobsPerBuild),
-                failed: try jobs(build: row.id, state: .failed, limit: jobsPerBuild))
+                running: live ? try jobs(build: row.id, state: .running, limit: jobsPerBuild) : [],
+                failed: live ? try jobs(build: row.id, state: .failed, limit: jobsPerBuild) : [])
         }
         return QueueOverview(builds: builds, workers: try workers())
     }

@@ -1,6 +1,6 @@
 -- What operators do to a build and its jobs besides the `illuminati.*` functions
--- (`illuminati retry`, the queue dashboard's buttons): which stages and dead letters an
--- argument names, one dead letter retried, and jobs waiting out a backoff run now.
+-- (`illuminati retry`, the queue dashboard's buttons): which stages an argument names, dead
+-- letters retried, and jobs waiting out a backoff run now.
 
 -- name: ControlStageCount :one
 -- params: build Int64, stage Int?, layer String?
@@ -8,29 +8,22 @@
 SELECT count(*) AS stages FROM build_stages
 WHERE build_id = $1 AND ($2::integer IS NULL OR stage = $2) AND ($3::text IS NULL OR layer = $3);
 
--- name: ControlFailedJobs :many
--- params: build Int64, stage Int?, layer String?
+-- name: ControlRetryFailed :many
+-- params: build Int64, stage Int?, layer String?, job Int64?
 -- returns: id Int64
-SELECT id FROM jobs
-WHERE build_id = $1 AND state = 'failed' AND ($2::integer IS NULL OR stage = $2) AND ($3::text IS NULL OR layer = $3)
-ORDER BY id;
-
--- name: ControlRetryJob :opt
--- params: job Int64
--- returns: id Int64, state String
--- One dead letter runs again with a fresh set of attempts and lost leases, as
--- `illuminati.retry_failed` does for a whole build (and under the same build row lock).
+-- The build's dead letters (of one stage, layer or job when given) run again with a fresh set
+-- of attempts and lost leases, as `illuminati.retry_failed` does, under the same build row
+-- lock; the statement names the jobs it queued again.
 WITH build AS (
-    SELECT b.id, b.state, b.max_attempts FROM builds b
-    WHERE b.id = (SELECT build_id FROM jobs WHERE id = $1)
-    FOR NO KEY UPDATE
+    SELECT b.id, b.state, b.max_attempts FROM builds b WHERE b.id = $1 FOR NO KEY UPDATE
 )
 UPDATE jobs j
 SET state = CASE WHEN build.state = 'running' THEN 'available' ELSE 'held' END,
     run_at = now(), max_attempts = least(j.attempt + build.max_attempts, 32767), lost_leases = 0
 FROM build
-WHERE j.id = $1 AND j.build_id = build.id AND j.state = 'failed'
-RETURNING j.id, j.state;
+WHERE j.build_id = build.id AND j.state = 'failed'
+  AND ($2::integer IS NULL OR j.stage = $2) AND ($3::text IS NULL OR j.layer = $3) AND ($4::bigint IS NULL OR j.id = $4)
+RETURNING j.id;
 
 -- name: ControlRetryBackoff :many
 -- params: build Int64, stage Int?, layer String?, job Int64?

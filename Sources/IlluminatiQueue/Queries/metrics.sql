@@ -17,6 +17,10 @@ WITH known AS (
             WHERE h.build_id = k.id AND h.finished_at > now() - interval '5 minutes' AND h.outcome = 'succeeded') AS recent,
            (SELECT max(h.finished_at) FROM job_history h WHERE h.build_id = k.id) AS latest
     FROM known k
+), claimable AS (
+    -- JobsClaim's condition before the fit to a worker (the KEDA trigger counts the same).
+    SELECT count(*) AS jobs, min(run_at) AS oldest FROM jobs
+    WHERE state = 'available' AND run_at <= now() AND attempt < max_attempts
 )
 SELECT 'jobs' AS gauge, k.id AS build, s.layer, js.state, coalesce(l.jobs, 0)::float8 AS value
 FROM known k
@@ -40,11 +44,9 @@ FROM progress p
 UNION ALL
 SELECT 'dead_letters', NULL, NULL, NULL, (SELECT count(*) FROM jobs WHERE state = 'failed')::float8
 UNION ALL
--- Claimable: JobsClaim's condition before the fit to a worker (the KEDA trigger counts the same).
-SELECT 'claimable', NULL, NULL, NULL, (SELECT count(*) FROM jobs WHERE state = 'available' AND run_at <= now() AND attempt < max_attempts)::float8
+SELECT 'claimable', NULL, NULL, NULL, (SELECT jobs FROM claimable)::float8
 UNION ALL
 SELECT 'oldest_claimable_age', NULL, NULL, NULL,
-       coalesce(extract(epoch FROM now() - (SELECT min(run_at) FROM jobs WHERE state = 'available' AND run_at <= now()
-                                                   AND attempt < max_attempts)), 0)::float8
+       coalesce(extract(epoch FROM now() - (SELECT oldest FROM claimable)), 0)::float8
 UNION ALL
 SELECT 'workers_alive', NULL, NULL, NULL, (SELECT count(*) FROM v_workers WHERE alive)::float8;

@@ -17,7 +17,10 @@ enum APISchemas {
     static let size = object(["width": count, "height": count])
     static let point = object(["x": integer, "y": integer])
 
-    static let all: JSONValue = [
+    /// Every schema: the tile server's and the queue's (QueueAPISchemas.swift).
+    static let all: JSONValue = .object(tileServer.merging(queue) { $1 })
+
+    static let tileServer: [String: JSONValue] = [
         "Error": object(["error": object(["status": ["type": "integer", "minimum": 400, "maximum": 599],
                                           "message": string,
                                           "request_id": ["type": "string", "pattern": "^[0-9a-f]{16}$"]],

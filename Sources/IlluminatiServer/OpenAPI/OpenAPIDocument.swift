@@ -23,7 +23,7 @@ enum OpenAPIDocument {
             ["name": "queue", "description": "The job queue's dashboard, its data, and its actions (with the admin token)."],
         ],
         "paths": .object(Dictionary(uniqueKeysWithValues: APIPath.all.map { ($0.path, pathItem($0)) })),
-        "components": ["schemas": .object((APISchemas.all.members ?? [:]).merging(APISchemas.queue) { $1 }), "parameters": APIParameters.shared,
+        "components": ["schemas": APISchemas.all, "parameters": APIParameters.shared,
                        "headers": APIResponses.headers, "responses": APIResponses.responses,
                        "securitySchemes": ["adminToken": [
                            "type": "http", "scheme": "bearer",
