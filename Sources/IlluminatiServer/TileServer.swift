@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import IlluminatiMetrics
 import IlluminatiPostgres
@@ -40,6 +41,12 @@ public struct TileServer: Sendable {
             Responses.bytes(OpenAPIDocument.bytes, contentType: "application/json; charset=utf-8", etag: OpenAPIDocument.etag,
                             request: request, cacheControl: "no-cache")
         }
+        // Last: it sees only requests no route took. HEAD is generated for every GET when the
+        // router is built, after this; OPTIONS is the CORS layer's, on every path but its exclusions.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes) { path, methods -> [HTTPRequest.Method] in
+            let head: [HTTPRequest.Method] = methods.contains(.get) ? [.head] : []
+            return head + (CrossOriginMiddleware.excludedPaths.contains(path.description) ? [] : [.options])
+        }))
         return router
     }
 

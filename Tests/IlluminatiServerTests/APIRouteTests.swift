@@ -159,6 +159,36 @@ import Testing
         #expect(try await f.get("/viewer/nothing.js").status == 404)
     }
 
+    @Test func aRoutedPathAskedWithAnotherMethodIsA405ThatSaysWhichItAnswers() async throws {
+        let f = try await fixture()
+        let cases: [(method: String, path: String, allow: String)] = [
+            ("DELETE", "/api/experiments/\(f.experimentID)", "GET, HEAD, OPTIONS"),
+            ("PUT", "/dzi/\(f.experimentID)/\(f.layers[0]).dzi", "GET, HEAD, OPTIONS"),
+            ("PATCH", "/viewer/openseadragon/openseadragon.js", "GET, HEAD, OPTIONS"),
+            ("POST", "/api/experiments", "GET, HEAD, OPTIONS"),
+            ("GET", "/api/queue/builds/1/pause", "POST, OPTIONS"),
+            ("HEAD", "/api/queue/jobs/1/retry", "POST, OPTIONS"),
+            ("POST", "/metrics", "GET, HEAD"),
+        ]
+        for (method, path, allow) in cases {
+            let response = try await f.get(path, method: method)
+            #expect(response.status == 405, "\(method) \(path)")
+            #expect(response.headers["allow"] == allow, "\(method) \(path)")
+            if method != "HEAD" {
+                #expect(response.headers["content-type"]?.hasPrefix("application/json") == true, "\(method) \(path)")
+                #expect((try response.json()["error"] as? [String: Any])?["message"] as? String
+                        == "\(method) is not allowed here; this path answers \(allow)")
+            }
+        }
+        // What no route has stays a 404, whatever the method; a routed GET that finds nothing too.
+        for (method, path) in [("DELETE", "/api/nothing"), ("PUT", "/dzi/\(f.experimentID)"), ("GET", "/viewer/nothing.js"),
+                               ("DELETE", "/api/experiments/\(f.experimentID)/channel_layers/extra")] {
+            let response = try await f.get(path, method: method)
+            #expect(response.status == 404, "\(method) \(path)")
+            #expect(response.headers["allow"] == nil, "\(method) \(path)")
+        }
+    }
+
     @Test func metricsCountServedTiles() async throws {
         let f = try await fixture()
         _ = try await f.get("/dzi/\(f.experimentID)/\(f.layers[0])_files/0/0_0.jpg")

@@ -6,7 +6,7 @@ import Testing
 /// examples of every operation, then the boundaries of its parameters (and values just
 /// outside them), then random input. Any 5xx, and any status, content type, header or body the
 /// document does not describe, fails the run; so does input outside the document that is not
-/// refused with a 4xx.
+/// refused with a 4xx, and a method a path does not have that is not refused with a 405.
 @Suite(.tags(.database, .process)) struct OpenAPIConformanceTests {
     @Test func schemathesisFindsNoServerErrorAndNothingTheDocumentDoesNotDescribe() async throws {
         let st = try FieldTools.python("st")

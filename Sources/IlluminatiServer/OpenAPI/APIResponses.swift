@@ -13,6 +13,7 @@ enum APIResponses {
         "Access-Control-Allow-Origin": header("The origins that may read the answer (CORS)."),
         "X-Request-Id": header("The request's id in the server's log (500 and 503)."),
         "Location": header("Where the answer is.", required: true),
+        "Allow": header("The methods this path answers.", required: true),
         "WWW-Authenticate": header("`Bearer realm=\"illuminati\"`: the admin token goes in `Authorization: Bearer`.", required: true),
     ]
 

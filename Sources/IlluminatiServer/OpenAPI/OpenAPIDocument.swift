@@ -58,7 +58,8 @@ enum OpenAPIDocument {
 
     /// The CORS preflight: any route, any origin, no body. It is answered before the path is
     /// read, so its path parameters take any value (they override the path's). A path left out
-    /// of CORS (`CrossOriginMiddleware.excludedPaths`) has no preflight: OPTIONS is a 404 there.
+    /// of CORS (`CrossOriginMiddleware.excludedPaths`) has no preflight: OPTIONS is a 405 there,
+    /// as any method a path does not answer is (`MethodNotAllowedMiddleware`).
     /// POST is never among the methods allowed: the queue's actions are same-origin only.
     static func preflight(_ path: APIPath) -> JSONValue {
         let names = path.path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first }
@@ -75,7 +76,9 @@ enum OpenAPIDocument {
         return ["operationId": .string("preflight" + path.name), "tags": [.string(path.tag)],
                 "summary": excluded ? "No CORS here: operations data, not for pages." : "CORS preflight.",
                 "parameters": .array(anyValue),
-                "responses": excluded ? ["404": APIResponses.error("This path answers no preflight.")] : ["204": answered]]
+                "responses": excluded ? ["405": APIResponses.error("This path answers no preflight; `Allow` names the methods it answers.")
+                    .setting("headers", APIResponses.headers(["Allow", "X-Request-Id", "Access-Control-Allow-Origin"]))]
+                    : ["204": answered]]
     }
 
     /// A reference to `components.<section>.<name>`.
