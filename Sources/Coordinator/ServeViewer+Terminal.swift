@@ -15,14 +15,16 @@ extension ServeViewer {
         self.init(configuration: configuration, logger: logger)
     }
 
-    /// Prints `viewer: <url><path> <note>` once the server listens.
-    func run(path: String, note: String) throws {
+    /// Prints `<label>: <url><path>[ <note>]` once the server listens (`viewer: …` for `serve`
+    /// and `demo`, `metrics: …` for `metrics`).
+    func run(announcing label: String = "viewer", path: String, note: String? = nil) throws {
         let host = configuration.host
         try run { port in
             // Unbuffered, after whatever print() still holds: whoever waits for this line (a
             // script, a test) sees it at once and in order.
             fflush(nil)
-            FileHandle.standardOutput.write(Data("viewer: \(Self.origin(host: host, port: port))\(path) \(note)\n".utf8))
+            let line = "\(label): \(Self.origin(host: host, port: port))\(path)" + (note.map { " " + $0 } ?? "")
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 /// jobs read a truncated image and are dead-lettered.
 @Suite(.serialized, .tags(.database, .process)) struct QueueCommandTests {
     func value(_ connection: DatabaseConnection, _ sql: String, _ parameters: [any SQLBindable] = []) throws -> String {
-        try connection.execute(sql, parameters.map(\.sqlValue), name: "probe").one().string("v")
+        try connection.probeValue(sql, parameters)
     }
 
     func document(_ outcome: Executables.Outcome) throws -> [String: Any] {

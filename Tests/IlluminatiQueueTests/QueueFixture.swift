@@ -41,7 +41,7 @@ struct QueueFixture {
     }
 
     func string(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> String? {
-        try db.execute(sql, parameters.map(\.sqlValue), name: "probe").one().optionalString("v")
+        try db.probe(sql, parameters)
     }
 
     /// Waits until `condition` holds, polling; false on timeout.

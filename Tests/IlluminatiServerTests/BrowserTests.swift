@@ -25,15 +25,10 @@ import Testing
     /// CI sets ILLUMINATI_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
     static let required = ProcessInfo.processInfo.environment["ILLUMINATI_REQUIRE_BROWSER"] == "1"
 
-    @Test(.enabled(if: (chromium != nil && chromedriver != nil) || required,
-                   "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
-          .timeLimit(.minutes(3)))
+    @Test(.browserInstalled, .timeLimit(.minutes(3)))
     func viewerShowsThePlateAndChannelsToggle() async throws {
-        let chromium = try #require(Self.chromium, "chromium is not installed")
-        let chromedriver = try #require(Self.chromedriver, "chromedriver is not installed")
         let f = try await fixture()
-        let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium,
-                                                log: "\(Self.artifacts)/chromedriver.log")
+        let browser = try await WebDriver.start(log: "chromedriver.log")
         defer { browser.stop() }
         try await browser.open("http://127.0.0.1:\(f.port)/?experiment=\(f.experimentID)&bare=1")
         try await browser.waitUntil("return window.illuminati && window.illuminati.ready()", seconds: 60)
@@ -104,6 +99,15 @@ import Testing
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// Chromium and chromedriver are installed, or required (CI): then a missing one fails the
+    /// test, in `WebDriver.start(log:)`, instead of skipping it.
+    static var browserInstalled: Self {
+        .enabled(if: (BrowserTests.chromium != nil && BrowserTests.chromedriver != nil) || BrowserTests.required,
+                 "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)")
+    }
+}
+
 /// A chromedriver process and one browser session, spoken to with plain HTTP + JSON.
 final class WebDriver: @unchecked Sendable {
     let port: Int
@@ -113,6 +117,13 @@ final class WebDriver: @unchecked Sendable {
     private init(port: Int, pid: pid_t) {
         self.port = port
         self.pid = pid
+    }
+
+    /// The installed Chromium under chromedriver, which logs to `.build/test-artifacts/<log>`.
+    static func start(log: String) async throws -> WebDriver {
+        let chromium = try #require(BrowserTests.chromium, "chromium is not installed")
+        let chromedriver = try #require(BrowserTests.chromedriver, "chromedriver is not installed")
+        return try await start(chromedriver: chromedriver, chromium: chromium, log: "\(BrowserTests.artifacts)/\(log)")
     }
 
     static func start(chromedriver: String, chromium: String, log: String) async throws -> WebDriver {

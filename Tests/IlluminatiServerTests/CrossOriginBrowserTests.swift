@@ -75,15 +75,13 @@ import Testing
 
     /// A static site with the page and OpenSeadragon, and a browser; both stop afterwards.
     func withSession(log: String, _ body: (Session) async throws -> Void) async throws {
-        let chromium = try #require(BrowserTests.chromium, "chromium is not installed")
-        let chromedriver = try #require(BrowserTests.chromedriver, "chromedriver is not installed")
         let folder = TemporaryDirectory.make(prefix: "illuminati-other-origin")
         defer { folder.remove() }
         try FileManager.default.copyItem(atPath: ExportBrowserTests.openSeadragon, toPath: folder.file("openseadragon.js"))
         _ = try folder.write("index.html", Self.page)
         let site = try StaticFileServer.start(serving: folder.path)
         defer { site.stop() }
-        let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium, log: "\(BrowserTests.artifacts)/\(log)")
+        let browser = try await WebDriver.start(log: log)
         defer { browser.stop() }
         try await body(Session(browser: browser, site: site))
     }
@@ -119,9 +117,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: (BrowserTests.chromium != nil && BrowserTests.chromedriver != nil) || BrowserTests.required,
-                   "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
-          .timeLimit(.minutes(3)), arguments: Descriptor.allCases)
+    @Test(.browserInstalled, .timeLimit(.minutes(3)), arguments: Descriptor.allCases)
     func openSeadragonOnAnotherOriginOpensTheLayer(_ descriptor: Descriptor) async throws {
         let f = try await fixture()
         let layer = f.layers[0], geometry = try f.descriptor(layer).geometry

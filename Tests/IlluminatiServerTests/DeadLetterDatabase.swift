@@ -29,7 +29,7 @@ struct DeadLetterDatabase {
     }
 
     func value(_ sql: String, _ parameter: Int64) throws -> String {
-        try connection.execute(sql, [parameter.sqlValue], name: "probe").one().string("v")
+        try connection.probeValue(sql, [parameter])
     }
 
     func jobState() throws -> String { try value("SELECT state AS v FROM jobs WHERE id = $1", job) }

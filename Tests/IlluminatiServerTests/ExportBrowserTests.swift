@@ -39,12 +39,8 @@ import Testing
         """
     }
 
-    @Test(.enabled(if: (BrowserTests.chromium != nil && BrowserTests.chromedriver != nil) || BrowserTests.required,
-                   "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
-          .timeLimit(.minutes(3)))
+    @Test(.browserInstalled, .timeLimit(.minutes(3)))
     func openSeadragonOpensAnExportFromAStaticFileServer() async throws {
-        let chromium = try #require(BrowserTests.chromium, "chromium is not installed")
-        let chromedriver = try #require(BrowserTests.chromedriver, "chromedriver is not installed")
         let f = try await fixture()
         let layer = f.layers[0]
         let layout = try #require(try f.descriptor(layer).pyramidLayout)
@@ -58,8 +54,7 @@ import Testing
         defer { server.stop() }
         let port = server.port
 
-        let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium,
-                                                log: "\(BrowserTests.artifacts)/chromedriver-export.log")
+        let browser = try await WebDriver.start(log: "chromedriver-export.log")
         defer { browser.stop() }
         try await browser.open("http://127.0.0.1:\(port)/index.html")
         try await browser.waitUntil("return window.drawn()", seconds: 60)

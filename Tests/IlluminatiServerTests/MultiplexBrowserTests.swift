@@ -92,19 +92,14 @@ import Testing
         (well.offset.x + well.size.width / 4, well.offset.y + well.size.height / 4, well.size.width / 2, well.size.height / 2)
     }
 
-    @Test(.enabled(if: (BrowserTests.chromium != nil && BrowserTests.chromedriver != nil) || BrowserTests.required,
-                   "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
-          .timeLimit(.minutes(4)))
+    @Test(.browserInstalled, .timeLimit(.minutes(4)))
     func layersOfTwoCyclesOverlayAndTheURLKeepsThem() async throws {
-        let chromium = try #require(BrowserTests.chromium, "chromium is not installed")
-        let chromedriver = try #require(BrowserTests.chromedriver, "chromedriver is not installed")
         let f = try await ServerFixture.make(named: "multiplexed-plate") { spec in
             spec.plates = 2
             spec.cycles = 2
         }
         do {
-            let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium,
-                                                    log: "\(BrowserTests.artifacts)/chromedriver-multiplex.log")
+            let browser = try await WebDriver.start(log: "chromedriver-multiplex.log")
             defer { browser.stop() }
             try await Self.check(f, Page(browser: browser, origin: "http://127.0.0.1:\(f.port)"))
         } catch {

@@ -7,19 +7,14 @@ import Testing
 /// letter shows with its error and file; retry with a wrong token is refused and changes
 /// nothing; retry with the right one moves the job back to `available` in the database.
 @Suite(.tags(.database, .process, .browser)) struct QueueBrowserTests {
-    @Test(.enabled(if: (BrowserTests.chromium != nil && BrowserTests.chromedriver != nil) || BrowserTests.required,
-                   "Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"),
-          .timeLimit(.minutes(3)))
+    @Test(.browserInstalled, .timeLimit(.minutes(3)))
     func aDeadLetterShowsAndRetryWithTheTokenQueuesItAgain() async throws {
-        let chromium = try #require(BrowserTests.chromium, "chromium is not installed")
-        let chromedriver = try #require(BrowserTests.chromedriver, "chromedriver is not installed")
         let database = try DeadLetterDatabase.make(try await fixture())
         try await fixture().withServer({ configuration in
             configuration.conninfo = database.conninfo
             configuration.adminToken = try AdminToken(QueueRouteTests.token)
         }) { server in
-            let browser = try await WebDriver.start(chromedriver: chromedriver, chromium: chromium,
-                                                    log: "\(BrowserTests.artifacts)/chromedriver-queue.log")
+            let browser = try await WebDriver.start(log: "chromedriver-queue.log")
             defer { browser.stop() }
             try await browser.open("http://127.0.0.1:\(server.port)/queue")
             let row = "document.querySelector('tr[data-job=\"\(database.job)\"]')"

@@ -31,11 +31,7 @@ struct MetricsCommand: ParsableCommand {
         try global.withDatabase { session in
             var configuration = ServerConfiguration(host: host, port: port, storageRoot: "", conninfo: session.conninfo)
             configuration.metricsOnly = true
-            let host = host
-            try ServeViewer(configuration: configuration, logger: global.logger).run { port in
-                fflush(nil)
-                FileHandle.standardOutput.write(Data("metrics: \(ServeViewer.origin(host: host, port: port))/metrics\n".utf8))
-            }
+            try ServeViewer(configuration: configuration, logger: global.logger).run(announcing: "metrics", path: "/metrics")
         }
     }
 }
