@@ -54,7 +54,7 @@ import Testing
     @Test func metricsExporterServesTheQueueStateFromTheStart() throws {
         let (database, _) = try TestDatabase.create()
         let exporter = try Executables.start("illuminati", ["metrics", "--database-url", database, "--port", "0"])
-        defer { exporter.send(SIGKILL) }
+        defer { exporter.stop() }
         let line = try #require(exporter.waitForLine(containing: "metrics: http://127.0.0.1:", timeout: .seconds(60)),
                                 "no metrics line: \(exporter.stdoutSoFar)")
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })

@@ -81,10 +81,7 @@ import Testing
         let (database, _) = try TestDatabase.create()
         let run = BuildRun(database: database)
         let worker = try run.startWorker()
-        defer {
-            worker.send(SIGKILL)
-            _ = worker.finish(timeout: .seconds(20))
-        }
+        defer { worker.stop() }
         var listed: [String: Any] = [:]
         let registered = waitUntil(.seconds(60)) {
             guard let outcome = try? run.run(["workers", "--json"]), let found = try? document(outcome) else { return false }

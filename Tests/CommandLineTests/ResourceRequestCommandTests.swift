@@ -47,7 +47,7 @@ import Testing
         let worker = try Executables.start("illuminati-worker", ["--database-url", database, "--storage", run.storage.path,
                                                                  "--concurrency", "1", "--cores", "2", "--memory", "1024",
                                                                  "--lease", "30", "--grace", "1"])
-        defer { worker.send(SIGKILL) }
+        defer { worker.stop() }
         #expect(waitUntil(.seconds(60)) { (try? count("SELECT count(*) AS n FROM workers WHERE cores = 2 AND memory_mb = 1024")) == 1 })
         let status = try run.run(["status", "sized"])
         #expect(status.status == 0, "\(status.stderr)")

@@ -16,7 +16,7 @@ import Testing
                                                           "--port", "0", "--cors-origin", "https://viewer.example.org",
                                                           "--cors-origin", "http://localhost:3000",
                                                           "--public-url", "https://tiles.example.org/base"])
-        defer { server.send(SIGKILL) }
+        defer { server.stop() }
         let line = try #require(server.waitForLine(containing: "viewer: http://127.0.0.1:", timeout: .seconds(60)),
                                 "no viewer line: \(server.stdoutSoFar)")
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })

@@ -17,7 +17,7 @@ import Testing
     func expectCleanExit(_ worker: Executables.Running, timeout: Duration = .seconds(120),
                          sourceLocation: SourceLocation = #_sourceLocation) {
         guard let outcome = worker.finish(timeout: timeout) else {
-            worker.send(SIGKILL)
+            worker.stop()
             Issue.record("worker still running after \(timeout)", sourceLocation: sourceLocation)
             return
         }

@@ -15,7 +15,7 @@ import Testing
     func stop(_ worker: Executables.Running, sourceLocation: SourceLocation = #_sourceLocation) {
         worker.send(SIGTERM)
         guard let outcome = worker.finish(timeout: .seconds(30)) else {
-            worker.send(SIGKILL)
+            worker.stop()
             Issue.record("worker still running after SIGTERM", sourceLocation: sourceLocation)
             return
         }
@@ -46,12 +46,12 @@ import Testing
         // Alone, the small worker runs every small job, interleaved in claim order with the large
         // ones (same priority, stage and localities), and none of those.
         let smallWorker = try startWorker(fixture, ["--cores", "2", "--memory", "1024", "--batch", "4"])
-        defer { smallWorker.send(SIGKILL) }
+        defer { smallWorker.stop() }
         #expect(try fixture.eventually { try succeeded(small, fixture) })
         #expect(try fixture.int("SELECT count(*) AS n FROM jobs WHERE build_id = $1 AND state = 'available' AND attempt = 0",
                                 [large]) == 30)
         let largeWorker = try startWorker(fixture, ["--cores", "16", "--memory", "32000", "--batch", "4"])
-        defer { largeWorker.send(SIGKILL) }
+        defer { largeWorker.stop() }
         #expect(try fixture.eventually { try succeeded(large, fixture) })
         #expect(try coresOfWorkersThatRan(small, fixture) == [2])
         #expect(try coresOfWorkersThatRan(large, fixture) == [16])
@@ -72,14 +72,14 @@ import Testing
             jobs(10) + jobs(5, kind: "echo") { #"{"text": "\#($0)"}"# },
         ])]))
         let noopWorker = try startWorker(fixture, ["--kinds", "noop,sleep"])
-        defer { noopWorker.send(SIGKILL) }
+        defer { noopWorker.stop() }
         #expect(try fixture.eventually { try QueueInspector(fixture.db).history(build: build).succeeded == 10 })
         // Not dead-lettered for want of a handler: waiting, with no attempt used, for a worker that has one.
         #expect(try fixture.int("SELECT count(*) AS n FROM jobs WHERE kind = 'echo' AND state = 'available' AND attempt = 0") == 5)
         #expect(try QueueInspector(fixture.db).unfit(build: build)
                 == [UnfitJobs(kind: "echo", needs: JobNeeds(cores: 1, memoryMB: 0), count: 5)])
         let echoWorker = try startWorker(fixture, ["--kinds", "echo", "--stop-when-build-finished", "\(build)"])
-        defer { echoWorker.send(SIGKILL) }
+        defer { echoWorker.stop() }
         #expect(try fixture.eventually { try succeeded(build, fixture) })
         #expect(try fixture.int("SELECT count(*) AS n FROM job_history WHERE kind = 'echo' AND result IS NOT NULL") == 5)
         stop(noopWorker)
@@ -96,7 +96,7 @@ import Testing
         // so only the runtime limit takes the job back (once the 2 s lease has passed on top).
         let worker = try Executables.start(WorkerProcessTests.product, [
             "--database", fixture.conninfo, "--lease", "2", "--heartbeat", "0.25", "--reap", "0.25"])
-        defer { worker.send(SIGKILL) }
+        defer { worker.stop() }
         #expect(try fixture.eventually { try fixture.int("SELECT count(*) AS n FROM job_errors") == 1 })
         let job = try fixture.db.execute("SELECT id FROM jobs", name: "job").one().int64("id")
         let error = try #require(try QueueInspector(fixture.db).errors(job: job).first)

@@ -65,10 +65,7 @@ import Testing
         let server = try Executables.start("illuminati", ["serve", "--database-url", f.conninfo, "--storage", f.storage,
                                                           "--port", "0"])
         // SIGKILL: the child inherits the SIGTERM that other suites' services ignore in this process.
-        defer {
-            server.send(SIGKILL)
-            _ = server.finish(timeout: .seconds(10))
-        }
+        defer { server.stop() }
         guard let line = server.waitForLine(containing: "viewer: http://127.0.0.1:", timeout: .seconds(60)),
               let port = line.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
             throw TestSupportError("illuminati serve did not start: \(server.stderrSoFar)")

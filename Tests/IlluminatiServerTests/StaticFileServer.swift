@@ -34,8 +34,5 @@ struct StaticFileServer {
     /// SIGKILL, not SIGTERM: a child inherits ignored signals, and in-process services of
     /// other suites set SIGTERM to SIG_IGN in this test process (to catch it with a dispatch
     /// source), so Python would live on. A static file server has nothing to save.
-    func stop() {
-        process.send(SIGKILL)
-        _ = process.finish(timeout: .seconds(10))
-    }
+    func stop() { process.stop() }
 }

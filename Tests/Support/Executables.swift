@@ -38,6 +38,14 @@ public enum Executables {
             self.stderrFile = stderrFile
         }
 
+        /// A process the test stopped, or let run out, without waiting for it (it threw first)
+        /// leaves no output files behind; one still running keeps them.
+        deinit {
+            guard !process.isRunning else { return }
+            try? FileManager.default.removeItem(atPath: stdoutFile)
+            try? FileManager.default.removeItem(atPath: stderrFile)
+        }
+
         public var pid: Int32 { process.processIdentifier }
 
         public func finish() -> Outcome {

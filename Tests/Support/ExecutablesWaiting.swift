@@ -43,4 +43,10 @@ extension Executables.Running {
     public func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }
+
+    /// Kills the process and waits for it, which removes its output files: a test's cleanup.
+    public func stop() {
+        send(SIGKILL)
+        _ = finish(timeout: .seconds(10))
+    }
 }
