@@ -28,8 +28,9 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
 struct RouteMethods: Sendable {
     private let routes: [(path: RouterPath, methods: [HTTPRequest.Method])]
 
-    /// `extra` are the methods answered on every routed path besides its routes' (HEAD, which the
-    /// router generates for a GET, and OPTIONS, answered by the CORS layer, are given by the caller).
+    /// `extra` names, for a path and the methods of its routes, the methods answered there by
+    /// something other than a route: HEAD, which the router generates for a GET when it is
+    /// built, and OPTIONS, which the CORS layer answers.
     init(_ descriptions: [Router<BasicRequestContext>.RouteDescription], extra: (RouterPath, [HTTPRequest.Method]) -> [HTTPRequest.Method]) {
         var byPath: [String: (RouterPath, [HTTPRequest.Method])] = [:]
         for route in descriptions {
