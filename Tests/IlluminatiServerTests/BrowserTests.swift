@@ -112,11 +112,15 @@ extension Trait where Self == ConditionTrait {
 final class WebDriver: @unchecked Sendable {
     let port: Int
     let pid: pid_t
+    /// Chromium's profile and its temporary files (`TMPDIR`): removed by `stop()`, where
+    /// chromedriver's own profile folders in /tmp outlived every session.
+    let scratch: TemporaryDirectory
     var session = ""
 
-    private init(port: Int, pid: pid_t) {
+    private init(port: Int, pid: pid_t, scratch: TemporaryDirectory) {
         self.port = port
         self.pid = pid
+        self.scratch = scratch
     }
 
     /// The installed Chromium under chromedriver, which logs to `.build/test-artifacts/<log>`.
@@ -128,8 +132,9 @@ final class WebDriver: @unchecked Sendable {
 
     static func start(chromedriver: String, chromium: String, log: String) async throws -> WebDriver {
         let port = Int.random(in: 20000..<40000)
-        let pid = try ChildProcess.spawn([chromedriver, "--port=\(port)"], output: log)
-        let driver = WebDriver(port: port, pid: pid)
+        let scratch = TemporaryDirectory.make(prefix: "illuminati-chromium", mode: 0o700)
+        let pid = try ChildProcess.spawn(["/usr/bin/env", "TMPDIR=\(scratch.path)", chromedriver, "--port=\(port)"], output: log)
+        let driver = WebDriver(port: port, pid: pid, scratch: scratch)
         do {
             let deadline = Date().addingTimeInterval(20)
             while true {
@@ -141,7 +146,7 @@ final class WebDriver: @unchecked Sendable {
             let options: [String: Any] = [
                 "binary": chromium,
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                         "--window-size=1000,700"],
+                         "--window-size=1000,700", "--user-data-dir=\(scratch.file("profile"))"],
             ]
             let created = try await driver.call("POST", "/session", [
                 "capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]],
@@ -166,6 +171,7 @@ final class WebDriver: @unchecked Sendable {
             kill(pid, SIGKILL)
             waitpid(pid, &status, 0)
         }
+        scratch.remove()
     }
 
     func open(_ url: String) async throws {
