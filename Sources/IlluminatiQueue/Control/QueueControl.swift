@@ -50,14 +50,14 @@ public struct QueueControl {
                     throw QueueControlError.unknownJob(job, build: build)
                 }
             }
-            var retriedIDs = try db.controlRetryFailed(build: build, stage: selection.stage, layer: selection.layer,
-                                                       job: selection.job).map(\.id).sorted()
-            if selection.allAttempts {
-                retriedIDs += try db.controlRetryBackoff(build: build, stage: selection.stage, layer: selection.layer,
-                                                         job: selection.job).map(\.id)
-            }
-            if !retriedIDs.isEmpty { try db.notifyJobs() }
-            return (retriedIDs.count, retriedIDs)
+            // Queuing dead letters again notifies the workers by itself; running backed-off jobs now does not.
+            let retriedIDs = try db.controlRetryFailed(build: build, stage: selection.stage, layer: selection.layer,
+                                                       job: selection.job).map(\.id)
+            let rushedIDs = selection.allAttempts
+                ? try db.controlRetryBackoff(build: build, stage: selection.stage, layer: selection.layer, job: selection.job).map(\.id)
+                : []
+            if !rushedIDs.isEmpty { try db.notifyJobs() }
+            return (retriedIDs.count + rushedIDs.count, retriedIDs + rushedIDs)
         }
     }
 

@@ -11,19 +11,9 @@ WHERE build_id = $1 AND ($2::integer IS NULL OR stage = $2) AND ($3::text IS NUL
 -- name: ControlRetryFailed :many
 -- params: build Int64, stage Int?, layer String?, job Int64?
 -- returns: id Int64
--- The build's dead letters (of one stage, layer or job when given) run again with a fresh set
--- of attempts and lost leases, as `illuminati.retry_failed` does, under the same build row
--- lock; the statement names the jobs it queued again.
-WITH build AS (
-    SELECT b.id, b.state, b.max_attempts FROM builds b WHERE b.id = $1 FOR NO KEY UPDATE
-)
-UPDATE jobs j
-SET state = CASE WHEN build.state = 'running' THEN 'available' ELSE 'held' END,
-    run_at = now(), max_attempts = least(j.attempt + build.max_attempts, 32767), lost_leases = 0
-FROM build
-WHERE j.build_id = build.id AND j.state = 'failed'
-  AND ($2::integer IS NULL OR j.stage = $2) AND ($3::text IS NULL OR j.layer = $3) AND ($4::bigint IS NULL OR j.id = $4)
-RETURNING j.id;
+-- The build's dead letters (of one stage, layer or job when given) run again, as
+-- `illuminati.retry_failed` does; the jobs queued again, by id.
+SELECT id FROM illuminati.retry_failed_jobs($1, $2, $3, $4) AS id ORDER BY id;
 
 -- name: ControlRetryBackoff :many
 -- params: build Int64, stage Int?, layer String?, job Int64?
